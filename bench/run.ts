@@ -1,0 +1,17 @@
+import { startupBenchmark } from './startup-bench.js';
+
+/** Every benchmark by name; `npm run bench` runs them all, `npm run bench -- NAME` one. */
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  startup: startupBenchmark,
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
+  const run = BENCHMARKS[name];
+  if (!run) {
+    console.error(`no benchmark named ${name}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n== ${name}`);
+  await run();
+}

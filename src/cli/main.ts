@@ -1,0 +1,20 @@
+import { Command, CommanderError } from 'commander';
+import { registerServeCommand } from './serve-command.js';
+
+const program = new Command('latch')
+  .description('Latch device management server')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServeCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  const message = error instanceof Error ? error.message : String(error);
+  const cause =
+    error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  process.stderr.write(`latch: ${message}${cause}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,44 @@
+import { join, resolve } from 'node:path';
+
+/** Everything Latch reads from its environment, in one place; the README lists each variable. */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  secretKey: string | undefined;
+  adminPassword: string | undefined;
+  metricsToken: string | undefined;
+  logLevel: string;
+  /** The address devices and browsers reach this server at; enrolment profiles embed it. */
+  publicUrl: string;
+  bodyLimitBytes: number;
+}
+
+export function readConfig(
+  env: NodeJS.ProcessEnv,
+  overrides: { port?: number; dataDir?: string } = {},
+): Config {
+  const port = overrides.port ?? Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number, not ${String(env.PORT)}`);
+  }
+  const bodyLimitBytes = Number(env.LATCH_BODY_LIMIT ?? 1024 * 1024);
+  if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes <= 0) {
+    throw new Error('LATCH_BODY_LIMIT must be a positive number of bytes');
+  }
+  return {
+    host: env.HOST ?? '0.0.0.0',
+    port,
+    dataDir: resolve(overrides.dataDir ?? env.LATCH_DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    secretKey: env.LATCH_SECRET_KEY || undefined,
+    adminPassword: env.LATCH_ADMIN_PASSWORD || undefined,
+    metricsToken: env.LATCH_METRICS_TOKEN || undefined,
+    logLevel: env.LATCH_LOG_LEVEL ?? 'info',
+    publicUrl: (env.LATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    bodyLimitBytes,
+  };
+}
+
+export const sqlitePath = (config: Config) => join(config.dataDir, 'latch.db');

@@ -1,0 +1,41 @@
+/**
+ * The one catalogue of errors Latch raises on purpose. Each has a stable code that clients and
+ * tests rely on, and the HTTP status it maps to at the edge; messages are for people
+ * and may change.
+ */
+export interface ErrorIssue {
+  path: string;
+  message: string;
+}
+
+export class LatchError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  readonly issues: ErrorIssue[] | undefined;
+
+  constructor(
+    code: string,
+    statusCode: number,
+    message: string,
+    options: { cause?: unknown; issues?: ErrorIssue[] } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LatchError';
+    this.code = code;
+    this.statusCode = statusCode;
+    this.issues = options.issues;
+  }
+}
+
+export const badRequest = (message: string, issues?: ErrorIssue[]) =>
+  new LatchError('invalid_request', 400, message, { issues });
+export const unauthenticated = (message = 'authentication required') =>
+  new LatchError('unauthenticated', 401, message);
+export const invalidCredentials = () =>
+  new LatchError('invalid_credentials', 401, 'wrong username or password');
+export const forbidden = (message: string) => new LatchError('forbidden', 403, message);
+export const notFound = (what: string, id: string) =>
+  new LatchError('not_found', 404, `${what} ${id} does not exist`);
+export const conflict = (message: string) => new LatchError('conflict', 409, message);
+export const unavailable = (message: string, cause?: unknown) =>
+  new LatchError('unavailable', 503, message, { cause });

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Config } from './config.js';
+import { sqlitePath } from './config.js';
+import type { AppContext } from './http/context.js';
+import { buildServer } from './http/server.js';
+import { ensureAdmin } from './service/admin-accounts.js';
+import { SecretBox, loadSecretKey } from './service/secret-box.js';
+import { connect } from './storage/kysely/connect.js';
+import { kyselyStorage } from './storage/kysely/kysely-storage.js';
+import { migrate } from './storage/kysely/migrate.js';
+import type { Storage } from './storage/storage.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  context: AppContext;
+  /** The address it listens on, e.g. http://127.0.0.1:8080. */
+  url: string;
+  /** Stops taking requests, lets in-flight ones finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens and migrates the configured database: the one place that chooses the backend. */
+export async function openStorage(options: {
+  databaseUrl?: string | undefined;
+  /** The SQLite file, or ':memory:'; ignored when databaseUrl is set. */
+  sqlitePath?: string;
+  /** PostgreSQL only: the schema to use, which tests use to isolate suites. */
+  schema?: string;
+}): Promise<Storage> {
+  const connection = connect(options);
+  try {
+    await migrate(connection);
+  } catch (error) {
+    await connection.db.destroy();
+    throw new Error('database migration failed', { cause: error });
+  }
+  return kyselyStorage(connection);
+}
+
+/** Wires storage, secrets and routes, and starts listening. */
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  options: { storage?: Storage; announce?: (text: string) => void } = {},
+): Promise<RunningServer> {
+  const storage =
+    options.storage ??
+    (await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePath(config) }));
+  const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+
+  const { generatedPassword } = await ensureAdmin(storage, config.adminPassword);
+  const context: AppContext = { config, storage, secrets, logger, metrics };
+  const app = await buildServer(context);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://127.0.0.1:${port}`;
+
+  logger.info({ url, database: storage.dialect }, 'Latch is listening');
+  const announce = options.announce ?? ((text: string) => process.stdout.write(text));
+  announce(loginHint(config, port, generatedPassword));
+
+  return {
+    app,
+    context,
+    url,
+    async close() {
+      await app.close();
+      await storage.close();
+    },
+  };
+}
+
+/** Printed on stdout, not logged: the generated password must not end up in log storage. */
+function loginHint(config: Config, port: number, generatedPassword: string | undefined): string {
+  const where = `Latch console: http://localhost:${port}/  (API: ${config.publicUrl}/api/v1)`;
+  if (generatedPassword) {
+    return (
+      `${where}\nSign in as "admin" with the one-time password: ${generatedPassword}\n` +
+      'It is shown only now; change it or set LATCH_ADMIN_PASSWORD before the first start.\n'
+    );
+  }
+  return `${where}\nSign in as "admin" with the password chosen at first start.\n`;
+}

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Connection {
+  db: Kysely<Database>;
+  dialect: Dialect;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * Opens SQLite at `sqlitePath`, or PostgreSQL when `databaseUrl` is given.
+ * `schema` (PostgreSQL only) selects a search_path, which tests use to isolate suites.
+ */
+export function connect(options: {
+  databaseUrl?: string | undefined;
+  sqlitePath?: string;
+  schema?: string;
+  poolSize?: number;
+}): Connection {
+  if (options.databaseUrl) return connectPostgres(options.databaseUrl, options);
+  const path = options.sqlitePath ?? ':memory:';
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new SqliteDatabase(path);
+  // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes,
+  // which is the failure a server sees, at a fraction of FULL's cost.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    dialect: 'sqlite',
+  };
+}
+
+function connectPostgres(
+  connectionString: string,
+  options: { schema?: string; poolSize?: number },
+): Connection {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    types: {
+      getTypeParser: (oid: number, format?: string) => {
+        // Times and counters are BIGINT; they stay well inside Number's exact range.
+        if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+        return pg.types.getTypeParser(oid, format as 'text');
+      },
+    },
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    dialect: 'postgres',
+  };
+}

@@ -1,0 +1,34 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+/** Either the database or an open transaction: stores run the same queries on both. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+/** True when `error` is a unique-constraint violation, in either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: string };
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}
+
+export function encodeCursor(parts: (string | number)[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+/** Undefined for a cursor we did not issue; callers treat that as a bad request. */
+export function decodeCursor(cursor: string): (string | number)[] | undefined {
+  try {
+    const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(parts)) return undefined;
+    return parts.every((p) => typeof p === 'string' || typeof p === 'number') ? parts : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseJson(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
+}

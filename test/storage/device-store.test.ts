@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Storage } from '../../src/storage/storage.js';
+import { BACKENDS } from '../helpers/backends.js';
+
+for (const backend of BACKENDS) {
+  describe(`DeviceStore on ${backend.name}`, () => {
+    let storage: Storage;
+    before(async () => {
+      storage = await backend.open();
+    });
+    after(() => storage.close());
+
+    it('creates a device from its first observation', async () => {
+      const device = await storage.observeDevice({
+        platform: 'macos',
+        serialNumber: 'C02XK1ZQJGH5',
+        udid: '0000FE00-A1B2C3D4E5F60718',
+        model: 'MacBookPro18,3',
+        osVersion: '14.5',
+        supervised: true,
+        enrollmentType: 'automated',
+      });
+
+      assert.equal(device.platform, 'macos');
+      assert.equal(device.serialNumber, 'C02XK1ZQJGH5');
+      assert.equal(device.supervised, true);
+      assert.equal(device.enrollmentType, 'automated');
+      assert.equal(device.agentVersion, null);
+      assert.deepEqual(await storage.getDevice(device.id), device);
+    });
+
+    it('matches the agent to the MDM enrolment by serial number and keeps known fields', async () => {
+      const mdm = await storage.observeDevice({
+        platform: 'macos',
+        serialNumber: 'SERIAL-MATCH-1',
+        udid: 'UDID-MATCH-1',
+        osVersion: '15.1',
+      });
+
+      const agent = await storage.observeDevice({
+        platform: 'macos',
+        serialNumber: 'SERIAL-MATCH-1',
+        hardwareUuid: 'HW-MATCH-1',
+        agentVersion: '1.5.0',
+        trayVersion: '1.3.0',
+      });
+
+      assert.equal(agent.id, mdm.id);
+      assert.equal(agent.udid, 'UDID-MATCH-1');
+      assert.equal(agent.osVersion, '15.1');
+      assert.equal(agent.hardwareUuid, 'HW-MATCH-1');
+      assert.equal(agent.agentVersion, '1.5.0');
+    });
+
+    it('matches by hardware UUID when the serial number is not reported', async () => {
+      const first = await storage.observeDevice({ platform: 'linux', hardwareUuid: 'HW-ONLY-7' });
+
+      const again = await storage.observeDevice({
+        platform: 'linux',
+        hardwareUuid: 'HW-ONLY-7',
+        osVersion: '6.8',
+      });
+
+      assert.equal(again.id, first.id);
+      assert.equal(again.osVersion, '6.8');
+    });
+
+    it('two concurrent first observations of one device make one device', async () => {
+      const [a, b] = await Promise.all([
+        storage.observeDevice({ platform: 'windows', serialNumber: 'RACE-1' }),
+        storage.observeDevice({ platform: 'windows', serialNumber: 'RACE-1' }),
+      ]);
+
+      assert.equal(a.id, b.id);
+    });
+
+    it('lists devices by platform and search text in pages', async () => {
+      for (let i = 0; i < 5; i++) {
+        await storage.observeDevice({
+          platform: 'ios',
+          serialNumber: `PAGE-${i}`,
+          name: `Reception iPad ${i}`,
+        });
+      }
+
+      const first = await storage.listDevices({ platform: 'ios', limit: 3 });
+      const second = await storage.listDevices({
+        platform: 'ios',
+        limit: 3,
+        cursor: first.nextCursor ?? '',
+      });
+      const search = await storage.listDevices({ search: 'reception ipad 3' });
+      const literal = await storage.listDevices({ search: '%' });
+
+      assert.equal(first.items.length, 3);
+      assert.equal(second.items.length, 2);
+      assert.equal(second.nextCursor, null);
+      assert.deepEqual(
+        search.items.map((d) => d.serialNumber),
+        ['PAGE-3'],
+      );
+      assert.equal(literal.items.length, 0);
+    });
+
+    it('refuses a cursor it did not issue', async () => {
+      await assert.rejects(storage.listDevices({ cursor: 'bm90LWEtY3Vyc29y' }), {
+        code: 'invalid_request',
+      });
+    });
+
+    it('names the ids that are not devices', async () => {
+      const device = await storage.observeDevice({ platform: 'linux', serialNumber: 'MISSING-1' });
+
+      assert.deepEqual(await storage.missingDevices([device.id, 'nope-1', 'nope-2']), [
+        'nope-1',
+        'nope-2',
+      ]);
+    });
+
+    it('deletes a device and reports whether there was one', async () => {
+      const device = await storage.observeDevice({ platform: 'linux', serialNumber: 'DEL-1' });
+
+      assert.equal(await storage.deleteDevice(device.id), true);
+      assert.equal(await storage.deleteDevice(device.id), false);
+      assert.equal(await storage.getDevice(device.id), undefined);
+    });
+  });
+}
