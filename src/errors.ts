@@ -39,3 +39,7 @@ export const notFound = (what: string, id: string) =>
 export const conflict = (message: string) => new LatchError('conflict', 409, message);
 export const unavailable = (message: string, cause?: unknown) =>
   new LatchError('unavailable', 503, message, { cause });
+export const invalidPlist = (message: string, cause?: unknown) =>
+  new LatchError('invalid_plist', 400, message, { cause });
+export const invalidSigningIdentity = (message: string, cause?: unknown) =>
+  new LatchError('invalid_signing_identity', 400, message, { cause });

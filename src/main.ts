@@ -6,6 +6,7 @@ import { sqlitePath } from './config.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { ensureAdmin } from './service/admin-accounts.js';
+import { PolicyEvents } from './service/policy-events.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { connect } from './storage/kysely/connect.js';
 import { kyselyStorage } from './storage/kysely/kysely-storage.js';
@@ -53,7 +54,8 @@ export async function startServer(
   collectDefaultMetrics({ register: metrics });
 
   const { generatedPassword } = await ensureAdmin(storage, config.adminPassword);
-  const context: AppContext = { config, storage, secrets, logger, metrics };
+  const policyEvents = new PolicyEvents();
+  const context: AppContext = { config, storage, secrets, logger, metrics, policyEvents };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

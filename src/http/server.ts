@@ -15,6 +15,7 @@ import { enrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { openapiRoutes } from './routes/openapi-routes.js';
+import { policyRoutes } from './routes/policy-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 
 declare module 'fastify' {
@@ -44,6 +45,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   auditRoutes,
   settingsRoutes,
   enrollmentTokenRoutes,
+  policyRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */

@@ -7,6 +7,7 @@ import { credentialStore } from './credential-store.js';
 import { deviceStore } from './device-store.js';
 import type { Executor } from './executor.js';
 import { groupStore } from './group-store.js';
+import { policyStore } from './policy-store.js';
 import { settingsStore } from './settings-store.js';
 
 /**
@@ -26,6 +27,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...auditStore(db),
     ...settingsStore(db),
     ...credentialStore(db),
+    ...policyStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
