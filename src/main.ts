@@ -94,7 +94,7 @@ function loginHint(config: Config, port: number, generatedPassword: string | und
   if (generatedPassword) {
     return (
       `${where}\nSign in as "admin" with the one-time password: ${generatedPassword}\n` +
-      'It is shown only now; change it or set LATCH_ADMIN_PASSWORD before the first start.\n'
+      'It is shown only now; change it with POST /api/v1/auth/password.\n'
     );
   }
   return `${where}\nSign in as "admin" with the password chosen at first start.\n`;

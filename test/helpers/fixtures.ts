@@ -11,5 +11,7 @@ export function readFixture(folder: string, file: string): string {
 
 /** The recorded inputs of a folder, without its SOURCES.md. */
 export function listFixtures(folder: string): string[] {
-  return readdirSync(`${FIXTURES_DIR}${folder}`).filter((f) => f !== 'SOURCES.md').sort();
+  return readdirSync(`${FIXTURES_DIR}${folder}`)
+    .filter((f) => f !== 'SOURCES.md')
+    .sort();
 }
