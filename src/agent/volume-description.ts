@@ -1,8 +1,8 @@
 /**
  * One typed description of a disk or volume, whatever tool printed it. Every reader in this
  * folder (diskutil plist and text, DiskArbitration dictionaries, diskutil list, lsblk) produces
- * this shape, and the decision works on it alone. A field the source did not state is left `undefined`:
- * nothing is guessed, so the decision can tell "not removable" from "did not say".
+ * this shape, and the decision works on it alone. A field the source did not state is left
+ * `undefined`: nothing is guessed, so the decision can tell "not removable" from "did not say".
  */
 export interface VolumeDescription {
   /** Which form the description was read from. */
