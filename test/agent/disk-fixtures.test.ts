@@ -4,7 +4,7 @@ import { decideMount } from '../../src/agent/decide-mount.js';
 import { readDescriptions } from '../../src/agent/read-descriptions.js';
 import type { RestrictionMode } from '../../src/agent/restriction-settings.js';
 import { restrictionSettings } from '../../src/agent/restriction-settings.js';
-import { fixtureNames, readFixture } from '../helpers/fixtures.js';
+import { listFixtures, readFixture } from '../helpers/fixtures.js';
 
 /**
  * Every file in shared/fixtures/disks with the exact decision in block mode for each description:
@@ -191,7 +191,7 @@ function decisions(file: string, mode: RestrictionMode): string[] {
 
 describe('disk descriptions from shared/fixtures/disks', () => {
   it('has an expectation for every fixture file', () => {
-    assert.deepEqual(EXPECTED.map(([file]) => file).sort(), fixtureNames('disks'));
+    assert.deepEqual(EXPECTED.map(([file]) => file).sort(), listFixtures('disks'));
   });
 
   for (const [file, expected] of EXPECTED) {

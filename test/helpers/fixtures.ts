@@ -1,22 +1,22 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The shared fixtures folder (`../shared/fixtures` beside the repository). */
+/** The shared recorded inputs, ../shared/fixtures from the repository root. */
 export const FIXTURES_DIR = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
 
-/** Absolute path of a fixture, e.g. `fixturePath('disks', 'x.plist')`. */
-export function fixturePath(folder: string, name: string): string {
-  return `${FIXTURES_DIR}${folder}/${name}`;
+/** One recorded input, as text. */
+export function readFixture(folder: string, file: string): string {
+  return readFileSync(`${FIXTURES_DIR}${folder}/${file}`, 'utf8');
 }
 
-/** Text of a fixture file. */
-export function readFixture(folder: string, name: string): string {
-  return readFileSync(fixturePath(folder, name), 'utf8');
-}
-
-/** Every fixture file in a folder except its SOURCES.md. */
-export function fixtureNames(folder: string): string[] {
+/** The recorded inputs of a folder, without its SOURCES.md. */
+export function listFixtures(folder: string): string[] {
   return readdirSync(`${FIXTURES_DIR}${folder}`)
-    .filter((name) => name !== 'SOURCES.md')
+    .filter((f) => f !== 'SOURCES.md')
     .sort();
+}
+
+/** Absolute path of one recorded input (for tools that take a file name). */
+export function fixturePath(folder: string, file: string): string {
+  return `${FIXTURES_DIR}${folder}/${file}`;
 }
