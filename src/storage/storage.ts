@@ -14,6 +14,7 @@ import type {
   User,
 } from '../domain.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
+import type { MountEventStore } from './roles/mount-events.js';
 
 export type * from './roles/command-queue.js';
 
@@ -135,7 +136,8 @@ export interface Storage
     AssignmentStore,
     AuditStore,
     SettingsStore,
-    CredentialStore {
+    CredentialStore,
+    MountEventStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

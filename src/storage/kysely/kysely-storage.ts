@@ -8,6 +8,7 @@ import { credentialStore } from './credential-store.js';
 import { deviceStore } from './device-store.js';
 import type { Executor } from './executor.js';
 import { groupStore } from './group-store.js';
+import { mountEventStore } from './mount-event-store.js';
 import { settingsStore } from './settings-store.js';
 
 /**
@@ -28,6 +29,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...settingsStore(db),
     ...credentialStore(db),
     ...commandQueueStore(db, connection.dialect),
+    ...mountEventStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
