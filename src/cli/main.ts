@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgentCommand } from './agent-command.js';
 import { registerServeCommand } from './serve-command.js';
 
 const program = new Command('latch')
@@ -7,6 +8,7 @@ const program = new Command('latch')
   .exitOverride();
 
 registerServeCommand(program);
+registerAgentCommand(program);
 
 try {
   await program.parseAsync(process.argv);

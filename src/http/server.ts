@@ -14,6 +14,7 @@ import { consoleRoutes } from './routes/console-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { enrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
+import { mountEventRoutes } from './routes/mount-event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { openapiRoutes } from './routes/openapi-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
@@ -48,6 +49,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   enrollmentTokenRoutes,
   policyRoutes,
   commandRoutes,
+  mountEventRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */

@@ -15,6 +15,7 @@ import type {
 } from '../domain.js';
 import type { PolicyStore } from './roles/policies.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
+import type { MountEventStore } from './roles/mount-events.js';
 
 export type * from './roles/command-queue.js';
 export type * from './roles/policies.js';
@@ -138,7 +139,8 @@ export interface Storage
     AuditStore,
     SettingsStore,
     CredentialStore,
-    PolicyStore {
+    PolicyStore,
+    MountEventStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

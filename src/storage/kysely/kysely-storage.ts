@@ -9,6 +9,7 @@ import { deviceStore } from './device-store.js';
 import type { Executor } from './executor.js';
 import { groupStore } from './group-store.js';
 import { policyStore } from './policy-store.js';
+import { mountEventStore } from './mount-event-store.js';
 import { settingsStore } from './settings-store.js';
 
 /**
@@ -30,6 +31,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...credentialStore(db),
     ...policyStore(db),
     ...commandQueueStore(db, connection.dialect),
+    ...mountEventStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
