@@ -8,6 +8,7 @@ import { deviceStore } from './device-store.js';
 import type { Executor } from './executor.js';
 import { groupStore } from './group-store.js';
 import { settingsStore } from './settings-store.js';
+import { catalogCacheStore, storeAppStore } from './store-app-store.js';
 
 /**
  * Composes the role stores over one executor. Inside `transaction` the same stores are built
@@ -26,6 +27,8 @@ function build(db: Executor, connection: Connection): Storage {
     ...auditStore(db),
     ...settingsStore(db),
     ...credentialStore(db),
+    ...catalogCacheStore(db),
+    ...storeAppStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
