@@ -13,6 +13,10 @@ export interface Config {
   /** The address devices and browsers reach this server at; enrolment profiles embed it. */
   publicUrl: string;
   bodyLimitBytes: number;
+  /** A sent command unanswered this long is handed out again. */
+  commandResendAfterMs: number;
+  /** Sends before an unanswered command is marked failed. */
+  commandMaxAttempts: number;
 }
 
 export function readConfig(
@@ -38,7 +42,15 @@ export function readConfig(
     logLevel: env.LATCH_LOG_LEVEL ?? 'info',
     publicUrl: (env.LATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     bodyLimitBytes,
+    commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
+    commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
   };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
 }
 
 export const sqlitePath = (config: Config) => join(config.dataDir, 'latch.db');

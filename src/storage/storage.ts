@@ -13,7 +13,10 @@ import type {
   Platform,
   User,
 } from '../domain.js';
+import type { CommandQueueStore } from './roles/command-queue.js';
 import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
+
+export type * from './roles/command-queue.js';
 
 /**
  * Small role interfaces, one per job; services ask for the narrowest they need and `Storage`
@@ -126,7 +129,9 @@ export interface CredentialStore {
 }
 
 export interface Storage
-  extends DeviceStore,
+  extends
+    DeviceStore,
+    CommandQueueStore,
     GroupStore,
     AssignmentStore,
     AuditStore,

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Storage } from '../storage.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
+import { commandQueueStore } from './command-queue-store.js';
 import type { Connection } from './connect.js';
 import { credentialStore } from './credential-store.js';
 import { deviceStore } from './device-store.js';
@@ -27,8 +28,12 @@ function build(db: Executor, connection: Connection): Storage {
     ...auditStore(db),
     ...settingsStore(db),
     ...credentialStore(db),
+<<<<<<< HEAD
     ...catalogCacheStore(db),
     ...storeAppStore(db),
+=======
+    ...commandQueueStore(db, connection.dialect),
+>>>>>>> main
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
