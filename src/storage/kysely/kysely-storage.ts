@@ -28,12 +28,9 @@ function build(db: Executor, connection: Connection): Storage {
     ...auditStore(db),
     ...settingsStore(db),
     ...credentialStore(db),
-<<<<<<< HEAD
+    ...commandQueueStore(db, connection.dialect),
     ...catalogCacheStore(db),
     ...storeAppStore(db),
-=======
-    ...commandQueueStore(db, connection.dialect),
->>>>>>> main
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
