@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { sqlitePath } from './config.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
+import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
@@ -60,7 +61,16 @@ export async function startServer(
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
   });
-  const context: AppContext = { config, storage, secrets, logger, metrics, commands };
+  const storeCatalog = storeCatalogFrom(config.store, storage);
+  const context: AppContext = {
+    config,
+    storage,
+    secrets,
+    logger,
+    metrics,
+    commands,
+    storeCatalog,
+  };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { StoreCatalog } from '../catalog/msstore/store-catalog.js';
 import type { Config } from '../config.js';
 import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
@@ -13,4 +14,6 @@ export interface AppContext {
   logger: Logger;
   metrics: Registry;
   commands: CommandQueue;
+  /** The Microsoft Store catalog, cached in the database. */
+  storeCatalog: StoreCatalog;
 }

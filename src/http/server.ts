@@ -17,6 +17,7 @@ import { groupRoutes } from './routes/group-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { openapiRoutes } from './routes/openapi-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
+import { storeAppRoutes } from './routes/store-app-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,6 +47,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   settingsRoutes,
   enrollmentTokenRoutes,
   commandRoutes,
+  storeAppRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */
