@@ -201,7 +201,7 @@ export interface AppResultReport {
   deviceId: string;
   /** The channel reporting; a report from a path the device no longer uses is ignored. */
   path: DeliveryPath;
-  /** `removed`: an uninstall finished; the state shows not-applicable, "uninstalled as assigned". */
+  /** `removed`: an uninstall finished; shown as not-applicable, "uninstalled as assigned". */
   state: 'installing' | 'installed' | 'failed' | 'not-applicable' | 'removed';
   /** The command or task id that carried it, kept so later answers find the row. */
   deliveryRef?: string | null;

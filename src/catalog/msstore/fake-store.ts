@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Installer, ManifestSearchRequest, PackageManifest } from './winget-rest-types.js';
 
@@ -62,7 +63,7 @@ export async function startFakeStore(options: FakeStoreOptions = {}): Promise<Fa
   const pageSize = options.pageSize ?? 25;
   const requests: string[] = [];
   let fault: FakeStoreFault = { kind: 'none' };
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
 
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://fake').pathname;

@@ -7,7 +7,7 @@
 export const APP_KINDS = ['mdm', 'agent', 'unavailable'] as const;
 export type AppKind = (typeof APP_KINDS)[number];
 
-/** Modern = MSIX/APPX with a package family name; legacy = a Win32 installer listed in the Store. */
+/** Modern: MSIX/APPX with a package family name; legacy: a Win32 installer in the Store. */
 export type AppType = 'modern' | 'legacy' | 'unknown';
 
 /** What classifying a Store manifest decides. */

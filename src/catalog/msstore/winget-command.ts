@@ -99,7 +99,7 @@ const WINGET_CODES: Record<number, Omit<WingetOutcome, 'code'>> = {
   0x8a150113: { state: 'not-applicable', meaning: 'the package does not support this system' },
 };
 
-/** Maps winget's exit code (as the signed 32-bit number Windows reports, or unsigned) to a state. */
+/** Maps winget's exit code (signed 32-bit as Windows reports it, or unsigned) to a state. */
 export function interpretWingetExit(exitCode: number): WingetOutcome {
   if (exitCode === 0) return { state: 'installed', code: null, meaning: 'installed' };
   const unsigned = exitCode >>> 0;

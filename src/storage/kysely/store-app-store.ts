@@ -106,10 +106,18 @@ export function storeAppStore(db: Executor): StoreAppStore {
       const row = await db
         .insertInto('store_apps')
         .values({ id: randomUUID(), created_at: now, ...values })
-        .onConflict((oc) => {
-          const { store_id: _storeId, added_by: _addedBy, ...refreshed } = values;
-          return oc.column('store_id').doUpdateSet(refreshed);
-        })
+        .onConflict((oc) =>
+          oc.column('store_id').doUpdateSet({
+            name: values.name,
+            publisher: values.publisher,
+            app_type: values.app_type,
+            kind: values.kind,
+            package_family_name: values.package_family_name,
+            reason: values.reason,
+            market: values.market,
+            updated_at: values.updated_at,
+          }),
+        )
         .returningAll()
         .executeTakeFirstOrThrow();
       return toStoreApp(row);
@@ -160,7 +168,19 @@ export function storeAppStore(db: Executor): StoreAppStore {
         delivery_ref: state.deliveryRef,
         updated_at: Date.now(),
       };
-      const { app_id: _appId, device_id: _deviceId, ...changed } = values;
+      const changed = {
+        assignment_id: values.assignment_id,
+        intent: values.intent,
+        context: values.context,
+        state: values.state,
+        path: values.path,
+        version: values.version,
+        error_code: values.error_code,
+        error_meaning: values.error_meaning,
+        reason: values.reason,
+        delivery_ref: values.delivery_ref,
+        updated_at: values.updated_at,
+      };
       const row = await db
         .insertInto('device_app_states')
         .values(values)
