@@ -48,13 +48,12 @@ export async function acceptStoreTerms(storage: Storage, actor: string): Promise
       after: { accepted: true, acceptedBy: actor, acceptedAt },
     });
     for (const state of await s.listDeviceAppStates({})) {
-      if (
-        state.state === 'pending' &&
-        state.path === 'agent' &&
-        state.reason === WAITING_FOR_TERMS
-      ) {
-        await s.putDeviceAppState({ ...state, reason: null });
-      }
+      if (state.state !== 'pending' || state.reason !== WAITING_FOR_TERMS) continue;
+      const app = await s.getStoreApp(state.appId);
+      const device = await s.getDevice(state.deviceId);
+      if (!app || !device) continue;
+      const plan = planDelivery(app, device, true);
+      if ('path' in plan) await s.putDeviceAppState({ ...state, ...plan });
     }
     return { accepted: true, acceptedBy: actor, acceptedAt };
   });
