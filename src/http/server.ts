@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { openapiRoutes } from './routes/openapi-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
+import { storeAppRoutes } from './routes/store-app-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -50,6 +51,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   policyRoutes,
   commandRoutes,
   mountEventRoutes,
+  storeAppRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */

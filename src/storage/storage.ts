@@ -16,6 +16,7 @@ import type {
 import type { PolicyStore } from './roles/policies.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
 import type { MountEventStore } from './roles/mount-events.js';
+import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
 
 export type * from './roles/command-queue.js';
 export type * from './roles/policies.js';
@@ -140,7 +141,9 @@ export interface Storage
     SettingsStore,
     CredentialStore,
     PolicyStore,
-    MountEventStore {
+    MountEventStore,
+    CatalogCacheStore,
+    StoreAppStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

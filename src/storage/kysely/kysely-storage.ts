@@ -11,6 +11,7 @@ import { groupStore } from './group-store.js';
 import { policyStore } from './policy-store.js';
 import { mountEventStore } from './mount-event-store.js';
 import { settingsStore } from './settings-store.js';
+import { catalogCacheStore, storeAppStore } from './store-app-store.js';
 
 /**
  * Composes the role stores over one executor. Inside `transaction` the same stores are built
@@ -32,6 +33,8 @@ function build(db: Executor, connection: Connection): Storage {
     ...policyStore(db),
     ...commandQueueStore(db, connection.dialect),
     ...mountEventStore(db),
+    ...catalogCacheStore(db),
+    ...storeAppStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
