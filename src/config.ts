@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Everything Latch reads from its environment, in one place; the README lists each variable. */
 export interface Config {
@@ -13,7 +14,12 @@ export interface Config {
   /** The address devices and browsers reach this server at; enrolment profiles embed it. */
   publicUrl: string;
   bodyLimitBytes: number;
+  /** The built console (index.html and assets/); `npm run build` writes it to web/dist. */
+  consoleDir: string;
 }
+
+/** web/dist of this checkout, seen from dist/src/config.js. */
+const BUILT_CONSOLE = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export function readConfig(
   env: NodeJS.ProcessEnv,
@@ -38,6 +44,7 @@ export function readConfig(
     logLevel: env.LATCH_LOG_LEVEL ?? 'info',
     publicUrl: (env.LATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     bodyLimitBytes,
+    consoleDir: resolve(env.LATCH_CONSOLE_DIR ?? BUILT_CONSOLE),
   };
 }
 

@@ -1,0 +1,70 @@
+/** The shapes the admin API answers with, as the console reads them. */
+
+export const PLATFORMS = ['macos', 'windows', 'ios', 'ipados', 'linux'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const PLATFORM_NAMES: Record<Platform, string> = {
+  macos: 'macOS',
+  windows: 'Windows',
+  ios: 'iOS',
+  ipados: 'iPadOS',
+  linux: 'Linux',
+};
+
+export interface User {
+  id: string;
+  username: string;
+  createdAt: number;
+}
+
+export interface Device {
+  id: string;
+  platform: Platform;
+  name: string | null;
+  serialNumber: string | null;
+  udid: string | null;
+  hardwareUuid: string | null;
+  model: string | null;
+  osVersion: string | null;
+  osBuild: string | null;
+  enrollmentType: 'automated' | 'device' | 'user' | null;
+  supervised: boolean;
+  agentVersion: string | null;
+  trayVersion: string | null;
+  lastSeenAt: number | null;
+  enrolledAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DeviceDetail extends Device {
+  groups: { id: string; name: string }[];
+}
+
+export interface Group {
+  id: string;
+  name: string;
+  description: string;
+  memberCount: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface GroupDetail extends Group {
+  deviceIds: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Assignment {
+  id: string;
+  targetKind: 'policy' | 'app';
+  targetId: string;
+  subjectKind: 'device' | 'group';
+  subjectId: string;
+  options: Record<string, unknown>;
+  createdAt: number;
+}
