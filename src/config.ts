@@ -16,6 +16,10 @@ export interface Config {
   bodyLimitBytes: number;
   /** The built console (index.html and assets/); `npm run build` writes it to web/dist. */
   consoleDir: string;
+  /** A sent command unanswered this long is handed out again. */
+  commandResendAfterMs: number;
+  /** Sends before an unanswered command is marked failed. */
+  commandMaxAttempts: number;
 }
 
 /** web/dist of this checkout, seen from dist/src/config.js. */
@@ -45,7 +49,15 @@ export function readConfig(
     publicUrl: (env.LATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     bodyLimitBytes,
     consoleDir: resolve(env.LATCH_CONSOLE_DIR ?? BUILT_CONSOLE),
+    commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
+    commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
   };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
 }
 
 export const sqlitePath = (config: Config) => join(config.dataDir, 'latch.db');

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
+import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -11,4 +12,5 @@ export interface AppContext {
   secrets: SecretBox;
   logger: Logger;
   metrics: Registry;
+  commands: CommandQueue;
 }

@@ -9,6 +9,7 @@ import { registerHttpMetrics } from './http-metrics.js';
 import { assignmentRoutes } from './routes/assignment-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { commandRoutes } from './routes/command-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { enrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
@@ -44,6 +45,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   auditRoutes,
   settingsRoutes,
   enrollmentTokenRoutes,
+  commandRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */

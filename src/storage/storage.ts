@@ -13,6 +13,9 @@ import type {
   Platform,
   User,
 } from '../domain.js';
+import type { CommandQueueStore } from './roles/command-queue.js';
+
+export type * from './roles/command-queue.js';
 
 /**
  * Small role interfaces, one per job; services ask for the narrowest they need and `Storage`
@@ -125,7 +128,14 @@ export interface CredentialStore {
 }
 
 export interface Storage
-  extends DeviceStore, GroupStore, AssignmentStore, AuditStore, SettingsStore, CredentialStore {
+  extends
+    DeviceStore,
+    CommandQueueStore,
+    GroupStore,
+    AssignmentStore,
+    AuditStore,
+    SettingsStore,
+    CredentialStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits
