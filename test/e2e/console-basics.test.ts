@@ -21,7 +21,7 @@ const ALL_DEVICES = [DESIGN_MACBOOK, FINANCE_PC, SALES_IPHONE];
 /** Devices as their enrolments would record them, written through the real storage. */
 async function enrolDevices(storage: Storage) {
   const now = Date.now();
-  await storage.observeDevice({
+  const mac = await storage.observeDevice({
     platform: 'macos',
     serialNumber: 'C02E2EMAC001',
     name: 'Design MacBook',
@@ -51,6 +51,38 @@ async function enrolDevices(storage: Storage) {
     supervised: false,
     enrollmentType: 'user',
   });
+  return mac;
+}
+
+/** Three commands in the Mac's queue: one answered, one sent and one waiting. */
+async function queueCommands(storage: Storage, deviceId: string) {
+  const now = Date.now();
+  const command = (id: string, requestType: string) => ({
+    id,
+    channel: 'apple' as const,
+    deviceId,
+    requestType,
+    payload: '<plist/>',
+    origin: 'e2e',
+  });
+  await storage.enqueueCommands(
+    [
+      command('7d7c3a1e-0001', 'DeviceInformation'),
+      command('7d7c3a1e-0002', 'ProfileList'),
+      command('7d7c3a1e-0003', 'InstallProfile'),
+    ],
+    now,
+  );
+  const claim = { channel: 'apple' as const, deviceId, owner: 'e2e', leaseMs: 600_000 };
+  await storage.claimNextCommand({ ...claim, now, maxAttempts: 3 });
+  await storage.recordCommandAnswer({
+    channel: 'apple',
+    deviceId,
+    commandId: '7d7c3a1e-0001',
+    status: 'acknowledged',
+    now: now + 1,
+  });
+  await storage.claimNextCommand({ ...claim, now: now + 2, maxAttempts: 3 });
 }
 
 describe('the console in Chromium: sign-in, devices, groups', { timeout: 120_000 }, () => {
@@ -62,7 +94,8 @@ describe('the console in Chromium: sign-in, devices, groups', { timeout: 120_000
     dataDir = mkdtempSync(join(tmpdir(), 'latch-e2e-'));
     server = await startServerProcess({ LATCH_ADMIN_PASSWORD: PASSWORD }, dataDir);
     const storage = await openStorage({ sqlitePath: join(dataDir, 'latch.db') });
-    await enrolDevices(storage);
+    const mac = await enrolDevices(storage);
+    await queueCommands(storage, mac.id);
     await storage.close();
     browser = await openBrowser();
   });
@@ -118,7 +151,7 @@ describe('the console in Chromium: sign-in, devices, groups', { timeout: 120_000
     assert.equal(new URL(page.url()).searchParams.get('q'), 'iphone');
   });
 
-  it('opens a device page with its inventory', async () => {
+  it('opens a device page with its inventory and command queue, and cancels a command', async () => {
     const { page } = browser;
 
     await page.goto(`${server.url}/devices?q=MacBook`);
@@ -132,7 +165,32 @@ describe('the console in Chromium: sign-in, devices, groups', { timeout: 120_000
     assert.match(text, /Serial number\s+C02E2EMAC001/);
     assert.match(text, /Enrolment\s+automated, supervised/);
     assert.match(text, /Tray app\s+1\.2\.0/);
+    const commands = page.getByTestId('command-rows').locator('tr');
+    const columns = [0, 1, 2, 3, 7];
+    await waitForRows(
+      commands,
+      [
+        'DeviceInformation | Apple MDM | acknowledged | 1 | ',
+        'ProfileList | Apple MDM | sent | 1 | Cancel',
+        'InstallProfile | Apple MDM | pending | 0 | Cancel',
+      ],
+      { columns },
+    );
     await browser.screenshot('03-device');
+    await page.getByRole('button', { name: 'Cancel InstallProfile' }).click();
+    await waitForRows(
+      commands,
+      [
+        'DeviceInformation | Apple MDM | acknowledged | 1 | ',
+        'ProfileList | Apple MDM | sent | 1 | Cancel',
+        'InstallProfile | Apple MDM | cancelled | 0 | ',
+      ],
+      { columns },
+    );
+    assert.equal(
+      await commands.filter({ hasText: 'InstallProfile' }).locator('td').nth(6).innerText(),
+      'cancelled by admin',
+    );
   });
 
   it('creates a group, adds a device to it, and shows a duplicate name refused in words', async () => {

@@ -74,43 +74,37 @@ export async function openBrowser(): Promise<Browser> {
  * Waits until the rows' texts (see rowTexts), sorted, equal `expected` sorted, and returns them.
  * Matching the content, not only the count, keeps a stale list from passing for the new one.
  */
-export async function waitForRows(rows: Locator, expected: string[], timeoutMs = UI_TIMEOUT_MS) {
+export async function waitForRows(
+  rows: Locator,
+  expected: string[],
+  options: { columns?: number[]; timeoutMs?: number } = {},
+) {
   const want = [...expected].sort();
-  const deadline = Date.now() + timeoutMs;
-  let seen = (await rowTexts(rows)).sort();
+  const deadline = Date.now() + (options.timeoutMs ?? UI_TIMEOUT_MS);
+  let seen = (await rowTexts(rows, options.columns)).sort();
   while (JSON.stringify(seen) !== JSON.stringify(want)) {
     if (Date.now() > deadline) {
       throw new Error(`rows still ${JSON.stringify(seen)}, expected ${JSON.stringify(want)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
-    seen = (await rowTexts(rows)).sort();
+    seen = (await rowTexts(rows, options.columns)).sort();
   }
   return seen;
 }
 
 /**
- * Waits until `locator` matches exactly `count` elements. Content arrives asynchronously, so a
- * count read right after navigation would race the page's own requests.
+ * The texts of the rows of a table body, one string per row, cells joined by " | "; only the
+ * cells at `columns` (0-based) when given, e.g. to leave out times shown in the local format.
  */
-export async function waitForCount(locator: Locator, count: number, timeoutMs = UI_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  let seen = await locator.count();
-  while (seen !== count) {
-    if (Date.now() > deadline) {
-      throw new Error(`expected ${count} elements of ${String(locator)}, still ${seen}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    seen = await locator.count();
-  }
-}
-
-/** The texts of the rows of a table body, one string per row, cells joined by " | ". */
-export async function rowTexts(rows: Locator): Promise<string[]> {
-  return rows.evaluateAll((elements) =>
-    elements.map((row) =>
-      Array.from(row.querySelectorAll('td'))
-        .map((cell) => (cell.textContent ?? '').trim())
-        .join(' | '),
-    ),
+export async function rowTexts(rows: Locator, columns?: number[]): Promise<string[]> {
+  return rows.evaluateAll(
+    (elements, picked) =>
+      elements.map((row) => {
+        const cells = Array.from(row.querySelectorAll('td')).map((cell) =>
+          (cell.textContent ?? '').trim(),
+        );
+        return (picked ? picked.map((i) => cells[i] ?? '') : cells).join(' | ');
+      }),
+    columns ?? null,
   );
 }

@@ -68,3 +68,23 @@ export interface Assignment {
   options: Record<string, unknown>;
   createdAt: number;
 }
+
+export type CommandStatus =
+  'pending' | 'sent' | 'acknowledged' | 'error' | 'not_now' | 'failed' | 'cancelled';
+
+/** A command of a device's queue, as GET /devices/:id/commands lists it (without payload). */
+export interface QueuedCommand {
+  id: string;
+  channel: 'apple' | 'windows' | 'agent';
+  deviceId: string;
+  requestType: string;
+  origin: string | null;
+  status: CommandStatus;
+  attempts: number;
+  createdAt: number;
+  updatedAt: number;
+  sentAt: number | null;
+  answeredAt: number | null;
+  result: string | null;
+  error: string | null;
+}

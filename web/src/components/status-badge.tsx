@@ -8,7 +8,7 @@ const TONES: Record<string, 'good' | 'wait' | 'bad' | 'off'> = {
   pending: 'wait',
   installing: 'wait',
   sent: 'wait',
-  'not-now': 'wait',
+  not_now: 'wait',
   agent: 'wait',
   failed: 'bad',
   error: 'bad',

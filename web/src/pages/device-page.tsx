@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { dateTime, orDash, sinceNow } from '../api/format';
 import { PLATFORM_NAMES } from '../api/types';
 import type { DeviceDetail } from '../api/types';
+import { CommandQueue } from '../components/command-queue';
 import { ErrorNotice } from '../components/error-notice';
 import { PageTitle } from '../components/layout';
 import { useLoad } from '../use-load';
@@ -68,6 +69,7 @@ export function DevicePage() {
               </ul>
             )}
           </section>
+          <CommandQueue deviceId={d.id} />
         </>
       )}
     </>
