@@ -5,6 +5,8 @@ import { DevicesPage } from './pages/devices-page';
 import { GroupPage } from './pages/group-page';
 import { GroupsPage } from './pages/groups-page';
 import { LoginPage } from './pages/login-page';
+import { PoliciesPage } from './pages/policies-page';
+import { NewPolicyPage, PolicyPage } from './pages/policy-page';
 import { useSession } from './session';
 
 /** Every page of the console; signed-out visitors see the sign-in form at any address. */
@@ -28,6 +30,9 @@ export function App() {
         <Route path="/devices/:id" element={<DevicePage />} />
         <Route path="/groups" element={<GroupsPage />} />
         <Route path="/groups/:id" element={<GroupPage />} />
+        <Route path="/policies" element={<PoliciesPage />} />
+        <Route path="/policies/new" element={<NewPolicyPage />} />
+        <Route path="/policies/:id" element={<PolicyPage />} />
         <Route path="*" element={<p>There is no page at this address.</p>} />
       </Route>
     </Routes>

@@ -88,3 +88,52 @@ export interface QueuedCommand {
   result: string | null;
   error: string | null;
 }
+
+export const STORAGE_MODES = ['block', 'read-only', 'audit'] as const;
+export type StorageMode = (typeof STORAGE_MODES)[number];
+
+export interface StorageException {
+  deviceId: string;
+  /** ISO 8601 end of the exception. */
+  until: string;
+}
+
+export interface StorageRestrictionSettings {
+  mode: StorageMode;
+  helpUrl?: string;
+  statusText?: string;
+  notificationText?: string;
+  exceptions?: StorageException[];
+}
+
+export interface Policy {
+  id: string;
+  version: number;
+  kind: 'storage-restriction';
+  name: string;
+  settings: StorageRestrictionSettings;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PolicyDetail extends Policy {
+  assignments: Assignment[];
+}
+
+export type ApplicabilityStatus = 'applies' | 'pending' | 'not-applicable';
+
+/** Whether one policy applies to one device, and if not, why. */
+export interface PolicyApplicability {
+  policyId: string;
+  status: ApplicabilityStatus;
+  requirement?: string;
+  reason?: string;
+  overriddenBy?: string;
+}
+
+/** A row of GET /policies/:id/devices. */
+export interface PolicyDeviceRow extends PolicyApplicability {
+  deviceId: string;
+  name: string | null;
+  platform: Platform;
+}

@@ -5,6 +5,7 @@ import { useSession } from '../session';
 const SECTIONS = [
   { to: '/devices', label: 'Devices' },
   { to: '/groups', label: 'Groups' },
+  { to: '/policies', label: 'Policies' },
 ];
 
 /** The frame of every signed-in page: the header with the admin, the sections, the page. */

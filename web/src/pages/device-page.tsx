@@ -4,6 +4,7 @@ import { dateTime, orDash, sinceNow } from '../api/format';
 import { PLATFORM_NAMES } from '../api/types';
 import type { DeviceDetail } from '../api/types';
 import { CommandQueue } from '../components/command-queue';
+import { DevicePolicies } from '../components/device-policies';
 import { ErrorNotice } from '../components/error-notice';
 import { PageTitle } from '../components/layout';
 import { useLoad } from '../use-load';
@@ -69,6 +70,7 @@ export function DevicePage() {
               </ul>
             )}
           </section>
+          <DevicePolicies deviceId={d.id} />
           <CommandQueue deviceId={d.id} />
         </>
       )}

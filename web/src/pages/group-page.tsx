@@ -5,9 +5,15 @@ import { api } from '../api/client';
 import { orDash } from '../api/format';
 import { PLATFORM_NAMES } from '../api/types';
 import type { Device, GroupDetail, Page } from '../api/types';
+import { inBatches } from '../batches';
+import type { BatchProgress } from '../batches';
+import { DevicePicker } from '../components/device-picker';
 import { ErrorNotice } from '../components/error-notice';
 import { PageTitle } from '../components/layout';
+import { ProgressBar } from '../components/progress-bar';
 import { useLoad } from '../use-load';
+
+const MEMBERS_PER_REQUEST = 1000;
 
 /** One group: rename it, see its members, add devices found by search, remove members. */
 export function GroupPage() {
@@ -22,9 +28,7 @@ export function GroupPage() {
   );
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [search, setSearch] = useState('');
-  const [found, setFound] = useState<Device[] | null>(null);
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [progress, setProgress] = useState<BatchProgress | null>(null);
   const [error, setError] = useState<unknown>();
   const [action, setAction] = useState('');
 
@@ -52,23 +56,22 @@ export function GroupPage() {
     });
   };
 
-  const find = (event: FormEvent) => {
-    event.preventDefault();
-    void run('Searching devices', async () => {
-      const page = await api<Page<Device>>('/api/v1/devices', { query: { q: search, limit: 200 } });
-      const memberIds = new Set(group.data?.deviceIds ?? []);
-      setFound(page.items.filter((d) => !memberIds.has(d.id)));
-      setChosen(new Set());
-    });
-  };
-
-  const addChosen = () =>
+  const addMembers = (deviceIds: string[]) =>
     run('Adding devices', async () => {
-      await api(`${path}/members`, { method: 'POST', body: { deviceIds: [...chosen] } });
-      setFound(null);
-      setChosen(new Set());
-      group.reload();
-      members.reload();
+      try {
+        await inBatches(
+          deviceIds,
+          MEMBERS_PER_REQUEST,
+          async (batch) => {
+            await api(`${path}/members`, { method: 'POST', body: { deviceIds: batch } });
+          },
+          setProgress,
+        );
+      } finally {
+        setProgress(null);
+        group.reload();
+        members.reload();
+      }
     });
 
   const remove = (deviceId: string) =>
@@ -145,54 +148,13 @@ export function GroupPage() {
       </section>
       <section aria-labelledby="add-members" className="card">
         <h2 id="add-members">Add devices</h2>
-        <form className="inline" role="search" onSubmit={find}>
-          <label>
-            Find devices
-            <input
-              type="search"
-              name="device-search"
-              placeholder="Name, serial, model or UDID"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-            />
-          </label>
-          <button type="submit">Find</button>
-        </form>
-        {found && found.length === 0 && <p className="empty">No other devices match.</p>}
-        {found && found.length > 0 && (
-          <>
-            <ul className="choices" data-testid="device-choices">
-              {found.map((d) => (
-                <li key={d.id}>
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={chosen.has(d.id)}
-                      onChange={(e) => {
-                        const next = new Set(chosen);
-                        if (e.target.checked) next.add(d.id);
-                        else next.delete(d.id);
-                        setChosen(next);
-                      }}
-                    />
-                    {d.name ?? d.serialNumber ?? d.id}{' '}
-                    <span className="muted">
-                      {PLATFORM_NAMES[d.platform]} {orDash(d.osVersion)} · {orDash(d.serialNumber)}
-                    </span>
-                  </label>
-                </li>
-              ))}
-            </ul>
-            <button
-              type="button"
-              className="primary"
-              disabled={chosen.size === 0}
-              onClick={() => void addChosen()}
-            >
-              Add {chosen.size} device{chosen.size === 1 ? '' : 's'}
-            </button>
-          </>
-        )}
+        {progress && <ProgressBar label="Adding devices" {...progress} />}
+        <DevicePicker
+          label="Find devices"
+          exclude={new Set(group.data?.deviceIds ?? [])}
+          action={(count) => `Add ${count} device${count === 1 ? '' : 's'}`}
+          onChoose={addMembers}
+        />
       </section>
     </>
   );
