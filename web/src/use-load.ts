@@ -9,10 +9,15 @@ export interface Loaded<T> {
 }
 
 /**
- * Runs `load` when `deps` change and on reload(). An answer that arrives after a newer request
- * was started is dropped, so a slow search cannot overwrite a faster, later one.
+ * Runs `load` when `deps` change, on reload(), and every `refreshMs` while the page is visible
+ * (states that devices change, such as a policy's applicability). An answer that arrives after a
+ * newer request was started is dropped, so a slow search cannot overwrite a faster, later one.
  */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Loaded<T> {
+export function useLoad<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: unknown[],
+  options: { refreshMs?: number } = {},
+): Loaded<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(true);
@@ -35,6 +40,15 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
       });
     return () => controller.abort();
   }, [...deps, round]);
+
+  const { refreshMs } = options;
+  useEffect(() => {
+    if (!refreshMs) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') setRound((r) => r + 1);
+    }, refreshMs);
+    return () => clearInterval(timer);
+  }, [refreshMs]);
 
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { data, error, loading, reload };

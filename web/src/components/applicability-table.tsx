@@ -4,6 +4,7 @@ import type { Page, PolicyDeviceRow } from '../api/types';
 import { useLoad } from '../use-load';
 import { DeviceName } from './device-name';
 import { ErrorNotice } from './error-notice';
+import { SectionTitle } from './section-title';
 import { StatusBadge } from './status-badge';
 
 /** Per device reached by a policy: applies, pending or not applicable, and why. */
@@ -15,11 +16,12 @@ export function ApplicabilityTable({ policyId, round }: { policyId: string; roun
         signal,
       }),
     [policyId, round],
+    { refreshMs: 10_000 },
   );
   const items = rows.data?.items ?? [];
   return (
     <section aria-labelledby="applicability">
-      <h2 id="applicability">Devices</h2>
+      <SectionTitle id="applicability" title="Devices" onRefresh={rows.reload} />
       <ErrorNotice error={rows.error} action="Loading where the policy applies" />
       <table className="data" aria-busy={rows.loading}>
         <thead>

@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { dateTime } from '../api/format';
 import type { QueuedCommand } from '../api/types';
 import { ErrorNotice } from './error-notice';
+import { SectionTitle } from './section-title';
 import { StatusBadge } from './status-badge';
 import { useLoad } from '../use-load';
 
@@ -18,6 +19,7 @@ export function CommandQueue({ deviceId }: { deviceId: string }) {
         signal,
       }),
     [deviceId],
+    { refreshMs: 10_000 },
   );
   const [error, setError] = useState<unknown>();
 
@@ -34,7 +36,7 @@ export function CommandQueue({ deviceId }: { deviceId: string }) {
   const items = commands.data?.items ?? [];
   return (
     <section aria-labelledby="commands">
-      <h2 id="commands">Command queue</h2>
+      <SectionTitle id="commands" title="Command queue" onRefresh={commands.reload} />
       <ErrorNotice error={commands.error} action="Loading the command queue" />
       <ErrorNotice error={error} action="Cancelling the command" />
       <table className="data" aria-busy={commands.loading}>

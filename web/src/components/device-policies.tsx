@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import type { Policy, PolicyApplicability } from '../api/types';
 import { useLoad } from '../use-load';
 import { ErrorNotice } from './error-notice';
+import { SectionTitle } from './section-title';
 import { StatusBadge } from './status-badge';
 
 /** The policies that reach a device, directly or through its groups, and whether each applies. */
@@ -14,6 +15,7 @@ export function DevicePolicies({ deviceId }: { deviceId: string }) {
         { signal },
       ),
     [deviceId],
+    { refreshMs: 10_000 },
   );
   const policies = useLoad(
     (signal) => api<{ items: Policy[] }>('/api/v1/policies', { signal }),
@@ -23,7 +25,7 @@ export function DevicePolicies({ deviceId }: { deviceId: string }) {
   const items = applicability.data?.items ?? [];
   return (
     <section aria-labelledby="policies">
-      <h2 id="policies">Policies</h2>
+      <SectionTitle id="policies" title="Policies" onRefresh={applicability.reload} />
       <ErrorNotice error={applicability.error} action="Loading the device's policies" />
       <table className="data" aria-busy={applicability.loading}>
         <thead>
