@@ -7,6 +7,9 @@ import { GroupsPage } from './pages/groups-page';
 import { LoginPage } from './pages/login-page';
 import { PoliciesPage } from './pages/policies-page';
 import { NewPolicyPage, PolicyPage } from './pages/policy-page';
+import { StoreAppsPage } from './pages/software-page';
+import { StoreAppPage } from './pages/store-app-page';
+import { StoreSearchPage } from './pages/store-search-page';
 import { useSession } from './session';
 
 /** Every page of the console; signed-out visitors see the sign-in form at any address. */
@@ -30,6 +33,10 @@ export function App() {
         <Route path="/devices/:id" element={<DevicePage />} />
         <Route path="/groups" element={<GroupsPage />} />
         <Route path="/groups/:id" element={<GroupPage />} />
+        <Route path="/software" element={<Navigate to="/software/windows" replace />} />
+        <Route path="/software/windows" element={<StoreAppsPage />} />
+        <Route path="/software/windows/store/new" element={<StoreSearchPage />} />
+        <Route path="/software/windows/store/:id" element={<StoreAppPage />} />
         <Route path="/policies" element={<PoliciesPage />} />
         <Route path="/policies/new" element={<NewPolicyPage />} />
         <Route path="/policies/:id" element={<PolicyPage />} />

@@ -137,3 +137,76 @@ export interface PolicyDeviceRow extends PolicyApplicability {
   name: string | null;
   platform: Platform;
 }
+
+/** How a Store app reaches a device: over MDM (StoreInstall), through the agent, or not. */
+export type AppKind = 'mdm' | 'agent' | 'unavailable';
+
+/** A Store product in a search answer. */
+export interface CatalogItem {
+  id: string;
+  name: string;
+  publisher: string;
+  kind: AppKind;
+  appType: 'modern' | 'legacy' | 'unknown';
+  packageFamilyName: string | null;
+  reason: string | null;
+  iconUrl: string | null;
+}
+
+/** How fresh a Store answer is; stale answers come from the cache while the Store is down. */
+export interface Freshness {
+  market: string;
+  fetchedAt: number;
+  stale: boolean;
+  staleSince: number | null;
+  storeError: string | null;
+}
+
+export interface StoreSearchAnswer extends Freshness {
+  query: string;
+  items: CatalogItem[];
+}
+
+/** A Store app added to Latch. */
+export interface StoreApp {
+  id: string;
+  storeId: string;
+  name: string;
+  publisher: string;
+  market: string;
+  kind: AppKind;
+  appType: 'modern' | 'legacy' | 'unknown';
+  packageFamilyName: string | null;
+  reason: string | null;
+  addedBy: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StoreAppDetail extends StoreApp {
+  assignments: Assignment[];
+}
+
+export type AppState = 'pending' | 'installing' | 'installed' | 'failed' | 'not-applicable';
+
+/** Where one device stands with one app. */
+export interface DeviceAppState {
+  appId: string;
+  deviceId: string;
+  assignmentId: string;
+  intent: 'install' | 'uninstall';
+  context: 'device' | 'user';
+  state: AppState;
+  path: 'mdm' | 'agent' | null;
+  version: string | null;
+  errorCode: string | null;
+  errorMeaning: string | null;
+  reason: string | null;
+  updatedAt: number;
+}
+
+export interface StoreTerms {
+  accepted: boolean;
+  acceptedBy: string | null;
+  acceptedAt: number | null;
+}

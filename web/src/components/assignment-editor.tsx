@@ -11,8 +11,6 @@ import { DevicePicker } from './device-picker';
 import { ErrorNotice } from './error-notice';
 import { ProgressBar } from './progress-bar';
 
-const DEVICES_PER_REQUEST = 500;
-
 /**
  * Who a policy or an app is assigned to, with forms to assign it to groups or devices and a
  * button to remove each assignment. Device lists go out in batches with their progress shown.
@@ -22,12 +20,15 @@ export function AssignmentEditor({
   assign,
   unassign,
   extraFields,
+  devicesPerRequest = 500,
 }: {
   assignments: Assignment[];
   assign(subjectKind: 'group' | 'device', subjectIds: string[]): Promise<void>;
   unassign(assignment: Assignment): Promise<void>;
   /** Options of the assignment (an app's intent and context) shown beside the group choice. */
   extraFields?: ReactNode;
+  /** How many devices one `assign` call carries, so progress moves as requests finish. */
+  devicesPerRequest?: number;
 }) {
   const groups = useLoad((signal) => api<{ items: Group[] }>('/api/v1/groups', { signal }), []);
   const [groupId, setGroupId] = useState('');
@@ -50,7 +51,7 @@ export function AssignmentEditor({
   const assignDevices = (deviceIds: string[]) =>
     run('Assigning to devices', async () => {
       try {
-        await inBatches(deviceIds, DEVICES_PER_REQUEST, (b) => assign('device', b), setProgress);
+        await inBatches(deviceIds, devicesPerRequest, (b) => assign('device', b), setProgress);
       } finally {
         setProgress(null);
       }

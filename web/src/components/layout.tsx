@@ -5,6 +5,7 @@ import { useSession } from '../session';
 const SECTIONS = [
   { to: '/devices', label: 'Devices' },
   { to: '/groups', label: 'Groups' },
+  { to: '/software/windows', label: 'Software' },
   { to: '/policies', label: 'Policies' },
 ];
 

@@ -4,6 +4,7 @@ import { dateTime, orDash, sinceNow } from '../api/format';
 import { PLATFORM_NAMES } from '../api/types';
 import type { DeviceDetail } from '../api/types';
 import { CommandQueue } from '../components/command-queue';
+import { DeviceApps } from '../components/device-apps';
 import { DevicePolicies } from '../components/device-policies';
 import { ErrorNotice } from '../components/error-notice';
 import { PageTitle } from '../components/layout';
@@ -71,6 +72,7 @@ export function DevicePage() {
             )}
           </section>
           <DevicePolicies deviceId={d.id} />
+          {d.platform === 'windows' && <DeviceApps deviceId={d.id} />}
           <CommandQueue deviceId={d.id} />
         </>
       )}
