@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { sqlitePath } from './config.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
+import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
 import { PolicyEvents } from './service/policy-events.js';
 import { CommandQueue } from './service/command-queue.js';
@@ -62,6 +63,7 @@ export async function startServer(
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
   });
+  const storeCatalog = storeCatalogFrom(config.store, storage);
   const context: AppContext = {
     config,
     storage,
@@ -70,6 +72,7 @@ export async function startServer(
     metrics,
     commands,
     policyEvents,
+    storeCatalog,
   };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { StoreCatalog } from '../catalog/msstore/store-catalog.js';
 import type { Config } from '../config.js';
 import type { PolicyEvents } from '../service/policy-events.js';
 import type { CommandQueue } from '../service/command-queue.js';
@@ -16,4 +17,6 @@ export interface AppContext {
   /** Policy assignment changes, for the delivery channels to react to. */
   policyEvents: PolicyEvents;
   commands: CommandQueue;
+  /** The Microsoft Store catalog, cached in the database. */
+  storeCatalog: StoreCatalog;
 }

@@ -15,6 +15,8 @@ import type {
 } from '../domain.js';
 import type { PolicyStore } from './roles/policies.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
+import type { MountEventStore } from './roles/mount-events.js';
+import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
 
 export type * from './roles/command-queue.js';
 export type * from './roles/policies.js';
@@ -138,7 +140,10 @@ export interface Storage
     AuditStore,
     SettingsStore,
     CredentialStore,
-    PolicyStore {
+    PolicyStore,
+    MountEventStore,
+    CatalogCacheStore,
+    StoreAppStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

@@ -9,7 +9,9 @@ import { deviceStore } from './device-store.js';
 import type { Executor } from './executor.js';
 import { groupStore } from './group-store.js';
 import { policyStore } from './policy-store.js';
+import { mountEventStore } from './mount-event-store.js';
 import { settingsStore } from './settings-store.js';
+import { catalogCacheStore, storeAppStore } from './store-app-store.js';
 
 /**
  * Composes the role stores over one executor. Inside `transaction` the same stores are built
@@ -30,6 +32,9 @@ function build(db: Executor, connection: Connection): Storage {
     ...credentialStore(db),
     ...policyStore(db),
     ...commandQueueStore(db, connection.dialect),
+    ...mountEventStore(db),
+    ...catalogCacheStore(db),
+    ...storeAppStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
