@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadSigningIdentity, signProfile } from '../../src/apple/profile-signing.js';
 import { notificationsProfile } from '../../src/apple/storage-profiles.js';
+import { loadConfiguredSigner } from '../../src/service/profile-signer.js';
 
 function openssl(args: string[], cwd: string): string {
   const result = spawnSync('openssl', args, { cwd, encoding: 'utf8' });
@@ -162,5 +163,27 @@ describe('profile signing', () => {
     signed[at] = 'M'.charCodeAt(0);
 
     assert.throws(() => opensslVerify(dir, signed, 'rsa.pem'), /openssl cms failed/);
+  });
+
+  it('loads the configured identity, none when unset, and refuses half of one', async () => {
+    const none = {
+      certificateFile: undefined,
+      keyFile: undefined,
+      pkcs12File: undefined,
+      passphrase: undefined,
+    };
+
+    const configured = await loadConfiguredSigner({
+      ...none,
+      pkcs12File: join(dir, 'rsa.p12'),
+      passphrase: 's3cret',
+    });
+
+    assert.equal(await loadConfiguredSigner(none), undefined);
+    assert.match(configured?.fingerprint ?? '', /^[0-9a-f]{64}$/);
+    await assert.rejects(
+      loadConfiguredSigner({ ...none, certificateFile: join(dir, 'rsa.pem') }),
+      /go together/,
+    );
   });
 });
