@@ -13,6 +13,13 @@ export interface Config {
   /** The address devices and browsers reach this server at; enrolment profiles embed it. */
   publicUrl: string;
   bodyLimitBytes: number;
+  /** How often an idle agent checks in. */
+  agentCheckinIntervalSeconds: number;
+  /** Each device's agent request budget: a burst, refilled at so many a minute. */
+  agentRatePerMinute: number;
+  agentRateBurst: number;
+  /** Header in which a TLS-terminating proxy forwards the agent's client certificate. */
+  agentCertificateHeader: string | undefined;
 }
 
 export function readConfig(
@@ -28,6 +35,10 @@ export function readConfig(
     throw new Error('LATCH_BODY_LIMIT must be a positive number of bytes');
   }
   return {
+    agentCheckinIntervalSeconds: positiveInteger(env, 'LATCH_AGENT_CHECKIN_INTERVAL', 60),
+    agentRatePerMinute: positiveInteger(env, 'LATCH_AGENT_RATE_PER_MINUTE', 120),
+    agentRateBurst: positiveInteger(env, 'LATCH_AGENT_RATE_BURST', 30),
+    agentCertificateHeader: env.LATCH_AGENT_CERT_HEADER?.toLowerCase() || undefined,
     host: env.HOST ?? '0.0.0.0',
     port,
     dataDir: resolve(overrides.dataDir ?? env.LATCH_DATA_DIR ?? './data'),
@@ -42,3 +53,9 @@ export function readConfig(
 }
 
 export const sqlitePath = (config: Config) => join(config.dataDir, 'latch.db');
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}

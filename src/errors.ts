@@ -39,3 +39,11 @@ export const notFound = (what: string, id: string) =>
 export const conflict = (message: string) => new LatchError('conflict', 409, message);
 export const unavailable = (message: string, cause?: unknown) =>
   new LatchError('unavailable', 503, message, { cause });
+export const invalidEnrollmentToken = () =>
+  new LatchError(
+    'invalid_enrollment_token',
+    401,
+    'the enrolment token is unknown, revoked, expired or used up',
+  );
+export const rateLimited = (retryAfterSeconds: number) =>
+  new LatchError('rate_limited', 429, `too many requests; retry after ${retryAfterSeconds} s`);

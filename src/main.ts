@@ -6,6 +6,7 @@ import { sqlitePath } from './config.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { ensureAdmin } from './service/admin-accounts.js';
+import { AgentChannel } from './service/agent/agent-channel.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { connect } from './storage/kysely/connect.js';
 import { kyselyStorage } from './storage/kysely/kysely-storage.js';
@@ -53,7 +54,13 @@ export async function startServer(
   collectDefaultMetrics({ register: metrics });
 
   const { generatedPassword } = await ensureAdmin(storage, config.adminPassword);
-  const context: AppContext = { config, storage, secrets, logger, metrics };
+  const agentChannel = new AgentChannel({
+    storage,
+    secrets,
+    logger,
+    checkinIntervalSeconds: config.agentCheckinIntervalSeconds,
+  });
+  const context: AppContext = { config, storage, secrets, logger, metrics, agentChannel };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -70,6 +77,7 @@ export async function startServer(
     url,
     async close() {
       await app.close();
+      await agentChannel.close();
       await storage.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
+import type { AgentChannel } from '../service/agent/agent-channel.js';
 import type { SecretBox } from '../service/secret-box.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -11,4 +12,6 @@ export interface AppContext {
   secrets: SecretBox;
   logger: Logger;
   metrics: Registry;
+  /** The agent channel: enrolment, check-in, settings, tasks, events. */
+  agentChannel: AgentChannel;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Storage } from '../storage.js';
+import { agentChannelStore } from './agent-channel-store.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
 import type { Connection } from './connect.js';
@@ -26,6 +27,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...auditStore(db),
     ...settingsStore(db),
     ...credentialStore(db),
+    ...agentChannelStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
