@@ -20,6 +20,10 @@ export interface Config {
   agentRateBurst: number;
   /** Header in which a TLS-terminating proxy forwards the agent's client certificate. */
   agentCertificateHeader: string | undefined;
+  /** A sent command unanswered this long is handed out again. */
+  commandResendAfterMs: number;
+  /** Sends before an unanswered command is marked failed. */
+  commandMaxAttempts: number;
 }
 
 export function readConfig(
@@ -35,9 +39,9 @@ export function readConfig(
     throw new Error('LATCH_BODY_LIMIT must be a positive number of bytes');
   }
   return {
-    agentCheckinIntervalSeconds: positiveInteger(env, 'LATCH_AGENT_CHECKIN_INTERVAL', 60),
-    agentRatePerMinute: positiveInteger(env, 'LATCH_AGENT_RATE_PER_MINUTE', 120),
-    agentRateBurst: positiveInteger(env, 'LATCH_AGENT_RATE_BURST', 30),
+    agentCheckinIntervalSeconds: positive(env, 'LATCH_AGENT_CHECKIN_INTERVAL', 60),
+    agentRatePerMinute: positive(env, 'LATCH_AGENT_RATE_PER_MINUTE', 120),
+    agentRateBurst: positive(env, 'LATCH_AGENT_RATE_BURST', 30),
     agentCertificateHeader: env.LATCH_AGENT_CERT_HEADER?.toLowerCase() || undefined,
     host: env.HOST ?? '0.0.0.0',
     port,
@@ -49,13 +53,15 @@ export function readConfig(
     logLevel: env.LATCH_LOG_LEVEL ?? 'info',
     publicUrl: (env.LATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     bodyLimitBytes,
+    commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
+    commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
   };
 }
 
-export const sqlitePath = (config: Config) => join(config.dataDir, 'latch.db');
-
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = Number(env[name] ?? fallback);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
   return value;
 }
+
+export const sqlitePath = (config: Config) => join(config.dataDir, 'latch.db');

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { AgentChannel } from '../service/agent/agent-channel.js';
+import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -14,4 +15,5 @@ export interface AppContext {
   metrics: Registry;
   /** The agent channel: enrolment, check-in, settings, tasks, events. */
   agentChannel: AgentChannel;
+  commands: CommandQueue;
 }

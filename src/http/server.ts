@@ -11,6 +11,7 @@ import { agentRoutes } from './routes/agent-routes.js';
 import { assignmentRoutes } from './routes/assignment-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { commandRoutes } from './routes/command-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { enrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
@@ -48,6 +49,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   enrollmentTokenRoutes,
   agentRoutes,
   agentAdminRoutes,
+  commandRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */

@@ -14,6 +14,9 @@ import type {
   User,
 } from '../domain.js';
 import type { AgentChannelStore } from './roles/agent-channel.js';
+import type { CommandQueueStore } from './roles/command-queue.js';
+
+export type * from './roles/command-queue.js';
 
 /**
  * Small role interfaces, one per job; services ask for the narrowest they need and `Storage`
@@ -128,6 +131,7 @@ export interface CredentialStore {
 export interface Storage
   extends
     DeviceStore,
+    CommandQueueStore,
     GroupStore,
     AssignmentStore,
     AuditStore,

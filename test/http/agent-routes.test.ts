@@ -289,6 +289,97 @@ for (const backend of BACKENDS) {
       assert.equal(invalid.body.error.code, 'invalid_request');
     });
 
+    it('hands a group task to each member once and records its result once', async () => {
+      const a = await enrollAgent(app, token, { serialNumber: 'TASK-A', hardwareUuid: 'HW-TA' });
+      const b = await enrollAgent(app, token, { serialNumber: 'TASK-B', hardwareUuid: 'HW-TB' });
+      const group = await app.api('/api/v1/groups', { method: 'POST', body: { name: 'Task PCs' } });
+      await app.api(`/api/v1/groups/${group.body.id}/members`, {
+        method: 'POST',
+        body: { deviceIds: [a.body.deviceId, b.body.deviceId] },
+      });
+      const heard: string[] = [];
+      const unsubscribe = app.server.context.agentChannel.tasks.onResult((t) => heard.push(t.id));
+      const args = { command: 'choco', args: ['upgrade', 'git', '-y'] };
+
+      const queued = await app.api('/api/v1/agent/tasks', {
+        method: 'POST',
+        body: { groupId: group.body.id, kind: 'exec', arguments: args, origin: 'package:git' },
+      });
+      const checkin = await agentApi(app, a.body.deviceSecret, '/agent/v1/checkin', {
+        method: 'POST',
+        body: { stateHash: 'x' },
+      });
+      const claimed = await agentApi(app, a.body.deviceSecret, '/agent/v1/tasks');
+      const claimedAgain = await agentApi(app, a.body.deviceSecret, '/agent/v1/tasks');
+      const taskId = claimed.body.tasks[0].id as string;
+      const result = {
+        outcome: 'succeeded',
+        exitCode: 0,
+        outputTail: 'Chocolatey upgraded 1/1 packages.',
+        startedAt: 1_700_000_000_000,
+        finishedAt: 1_700_000_004_000,
+      };
+      const fromOther = await agentApi(
+        app,
+        b.body.deviceSecret,
+        `/agent/v1/tasks/${taskId}/result`,
+        {
+          method: 'POST',
+          body: result,
+        },
+      );
+      const first = await agentApi(app, a.body.deviceSecret, `/agent/v1/tasks/${taskId}/result`, {
+        method: 'POST',
+        body: result,
+      });
+      const retried = await agentApi(app, a.body.deviceSecret, `/agent/v1/tasks/${taskId}/result`, {
+        method: 'POST',
+        body: { ...result, outcome: 'failed', exitCode: 1 },
+      });
+      unsubscribe();
+
+      assert.equal(queued.status, 201);
+      assert.equal(queued.body.tasks.length, 2);
+      assert.equal(checkin.body.tasks.pending, 1);
+      assert.deepEqual(claimed.body.tasks, [
+        { id: taskId, kind: 'exec', arguments: args, attempt: 1 },
+      ]);
+      assert.deepEqual(claimedAgain.body.tasks, []);
+      assert.equal(fromOther.status, 404);
+      assert.equal(fromOther.body.error.code, 'not_found');
+      assert.deepEqual(first.body, { recorded: true });
+      assert.deepEqual(retried.body, { recorded: false });
+      const stored = await app.api(`/api/v1/agent/tasks/${taskId}`);
+      assert.equal(stored.body.status, 'acknowledged');
+      assert.deepEqual(stored.body.result, result);
+      assert.equal(stored.body.origin, 'package:git');
+      assert.deepEqual(heard, [taskId]);
+      const forB = await app.api(`/api/v1/agent/tasks?deviceId=${b.body.deviceId}`);
+      assert.deepEqual(
+        forB.body.items.map((t: { status: string }) => t.status),
+        ['pending'],
+      );
+    });
+
+    it('cancels an unanswered task, and the agent no longer gets it', async () => {
+      const { body } = await enrollAgent(app, token, {
+        serialNumber: 'CAN-1',
+        hardwareUuid: 'HW-CAN',
+      });
+      const queued = await app.api('/api/v1/agent/tasks', {
+        method: 'POST',
+        body: { deviceIds: [body.deviceId], kind: 'exec', arguments: { command: 'true' } },
+      });
+
+      const cancelled = await app.api(`/api/v1/agent/tasks/${queued.body.tasks[0].id}`, {
+        method: 'DELETE',
+      });
+      const claimed = await agentApi(app, body.deviceSecret, '/agent/v1/tasks');
+
+      assert.equal(cancelled.body.status, 'cancelled');
+      assert.deepEqual(claimed.body.tasks, []);
+    });
+
     it('refuses every agent route without a credential, walking the route table', async () => {
       const routes = app.server.app.routeTable.filter(
         (r) => r.url.startsWith('/agent/') && r.method !== 'HEAD' && r.url !== '/agent/v1/enroll',

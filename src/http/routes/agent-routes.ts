@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { RateLimiter } from '../../service/agent/rate-limiter.js';
 import { agentOf, authenticateAgent } from '../agent-authentication.js';
 import type { AppContext } from '../context.js';
-import { CheckinBody, EnrollBody, EventsBody } from './agent-schemas.js';
+import { notFound } from '../../errors.js';
+import {
+  CheckinBody,
+  EnrollBody,
+  EventsBody,
+  TaskParams,
+  TaskResultBody,
+} from './agent-schemas.js';
 
 const KB = 1024;
 
@@ -41,7 +48,7 @@ export function agentRoutes(app: FastifyInstance, context: AppContext) {
       { bodyLimit: 256 * KB, schema: { hide: true, body: CheckinBody } },
       async (request) => {
         const { deviceId } = agentOf(request);
-        return channel.checkIn(deviceId, request.body, async () => 0);
+        return channel.checkIn(deviceId, request.body);
       },
     );
 
@@ -66,6 +73,31 @@ export function agentRoutes(app: FastifyInstance, context: AppContext) {
         }));
         const { stored } = await channel.recordEvents(deviceId, events);
         return { received: events.length, stored };
+      },
+    );
+
+    scope.get('/agent/v1/tasks', { schema: { hide: true } }, async (request) => {
+      const { deviceId } = agentOf(request);
+      const tasks = await channel.tasks.claim(deviceId);
+      return {
+        tasks: tasks.map(({ id, kind, arguments: args, attempts }) => ({
+          id,
+          kind,
+          arguments: args,
+          attempt: attempts,
+        })),
+      };
+    });
+
+    scope.post<{ Params: typeof TaskParams.static; Body: typeof TaskResultBody.static }>(
+      '/agent/v1/tasks/:id/result',
+      { bodyLimit: 64 * KB, schema: { hide: true, params: TaskParams, body: TaskResultBody } },
+      async (request) => {
+        const { deviceId } = agentOf(request);
+        const outcome = await channel.tasks.recordResult(deviceId, request.params.id, request.body);
+        // Another device's task and a task that does not exist look the same: nothing leaks.
+        if (outcome === 'unknown') throw notFound('task', request.params.id);
+        return { recorded: outcome === 'recorded' };
       },
     );
   });

@@ -79,3 +79,17 @@ export const EventsBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const TaskResultBody = Type.Object(
+  {
+    outcome: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
+    exitCode: Type.Union([Type.Integer(), Type.Null()]),
+    outputTail: Type.String({ maxLength: 16_384 }),
+    startedAt: Type.Integer({ minimum: 0 }),
+    finishedAt: Type.Integer({ minimum: 0 }),
+    error: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const TaskParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });

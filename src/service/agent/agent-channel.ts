@@ -10,6 +10,7 @@ import type {
 import type { Storage } from '../../storage/storage.js';
 import type { Page } from '../../domain.js';
 import { readSettings } from '../organisation-settings.js';
+import type { CommandQueue } from '../command-queue.js';
 import type { SecretBox } from '../secret-box.js';
 import { hashToken } from '../tokens.js';
 import { AgentCertificateAuthority } from './agent-ca.js';
@@ -19,6 +20,7 @@ import type { AgentEnrollment, AgentEnrollmentRequest } from './agent-enrollment
 import { enrollAgent } from './agent-enrollment.js';
 import type { AgentSettings, AssignedPolicy } from './agent-settings.js';
 import { computeAgentSettings, settingsEtag } from './agent-settings.js';
+import { AgentTasks } from './agent-tasks.js';
 import { LastSeenRecorder } from './last-seen-recorder.js';
 
 /**
@@ -33,6 +35,8 @@ export interface AgentChannelOptions {
   storage: Storage;
   secrets: SecretBox;
   logger: Logger;
+  /** The shared command queue; agent tasks are its `agent` channel. */
+  commands: CommandQueue;
   policies?: AgentPolicySource;
   /** How often an idle agent checks in. */
   checkinIntervalSeconds?: number;
@@ -47,8 +51,19 @@ export interface AgentIdentity {
 
 /**
  * The agent channel as the rest of Latch uses it. HTTP routes call `enroll`, `authenticate…`,
- * `checkIn`, `settingsFor` and `recordEvents`; features that work through the agent (software
- * installs, storage control) read events with `listEvents` and follow new ones with `onEvent`.
+ * `checkIn`, `settingsFor` and `recordEvents`. Features that work through the agent (software
+ * installs, storage control) queue work and read its results with `tasks` (see AgentTasks),
+ * read events with `listEvents` and follow new ones with `onEvent`:
+ *
+ * ```ts
+ * const [task] = await context.agentChannel.tasks.enqueue([deviceId], {
+ *   kind: 'exec',
+ *   arguments: { command: 'choco', args: ['upgrade', 'git', '-y'], successExitCodes: [0, 3010] },
+ *   origin: 'package:git',
+ * });
+ * context.agentChannel.tasks.onResult((done) => { if (done.origin === 'package:git') … });
+ * context.agentChannel.onEvent((event) => …, { kind: 'storage.mount-refused' });
+ * ```
  *
  * `onEvent` listeners hear the events stored by this server only; with several servers, read
  * `listEvents` from a cursor to see all of them.
@@ -61,6 +76,8 @@ export class AgentChannel {
   readonly #checkinIntervalSeconds: number;
   readonly #emitter = new EventEmitter();
   readonly #lastSeen: LastSeenRecorder;
+  /** Tasks for agents: queue, list, cancel, follow results. */
+  readonly tasks: AgentTasks;
   #authority: Promise<AgentCertificateAuthority> | undefined;
 
   constructor(options: AgentChannelOptions) {
@@ -71,6 +88,7 @@ export class AgentChannel {
     this.#checkinIntervalSeconds = options.checkinIntervalSeconds ?? 60;
     this.#lastSeen = new LastSeenRecorder(options.storage, options.logger);
     this.#emitter.setMaxListeners(0);
+    this.tasks = new AgentTasks(options.storage, options.commands, options.logger);
   }
 
   /** Latch's agent CA, created at first use. */
@@ -124,19 +142,15 @@ export class AgentChannel {
 
   /**
    * A check-in: records when the device was seen and what it reported, and answers what changed
-   * since the agent's last view. `pendingTasks` counts the device's tasks waiting for it.
+   * since the agent's last view: the settings' ETag and how many tasks are due.
    */
-  async checkIn(
-    deviceId: string,
-    report: AgentCheckinReport,
-    pendingTasks: (deviceId: string) => Promise<number>,
-  ): Promise<AgentCheckinAnswer> {
+  async checkIn(deviceId: string, report: AgentCheckinReport): Promise<AgentCheckinAnswer> {
     const now = Date.now();
     this.#lastSeen.seen(deviceId, now);
     const [{ sendState }, { etag }, pending] = await Promise.all([
       recordReportedState(this.#storage, { id: deviceId }, report, now),
       this.settingsFor(deviceId),
-      pendingTasks(deviceId),
+      this.tasks.countDue(deviceId),
     ]);
     return {
       settings: { etag, changed: etag !== report.settingsEtag },

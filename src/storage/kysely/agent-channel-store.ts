@@ -6,6 +6,7 @@ import type { Executor } from './executor.js';
 import { decodeCursor, encodeCursor } from './executor.js';
 import type { AgentCredentialsTable, AgentEventsTable } from './schema-agent-channel.js';
 import './schema-agent-channel.js';
+import './schema-command-queue.js';
 
 const CA_ROW = 1;
 const DEFAULT_PAGE = 100;
@@ -195,6 +196,20 @@ export function agentChannelStore(db: Executor): AgentChannelStore {
         items,
         nextCursor: rows.length > limit && last ? encodeCursor([last.seq]) : null,
       };
+    },
+
+    async countDueAgentTasks(deviceId, now, limit) {
+      // Reads only the queue's partial index of open commands; the queue module owns the writes.
+      const rows = await db
+        .selectFrom('commands')
+        .select('seq')
+        .where('channel', '=', 'agent')
+        .where('device_id', '=', deviceId)
+        .where('status', 'in', ['pending', 'sent', 'not_now'])
+        .where((eb) => eb.or([eb('status', '=', 'pending'), eb('lease_until', '<=', now)]))
+        .limit(limit)
+        .execute();
+      return rows.length;
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Storage } from '../storage.js';
 import { agentChannelStore } from './agent-channel-store.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
+import { commandQueueStore } from './command-queue-store.js';
 import type { Connection } from './connect.js';
 import { credentialStore } from './credential-store.js';
 import { deviceStore } from './device-store.js';
@@ -28,6 +29,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...settingsStore(db),
     ...credentialStore(db),
     ...agentChannelStore(db),
+    ...commandQueueStore(db, connection.dialect),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));

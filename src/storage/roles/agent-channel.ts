@@ -89,4 +89,9 @@ export interface AgentChannelStore {
     receivedAt: number,
   ): Promise<AgentEvent[]>;
   listAgentEvents(filter?: AgentEventFilter): Promise<Page<AgentEvent>>;
+  /**
+   * How many of the device's agent tasks in the shared command queue could be handed out now:
+   * pending ones and sent ones whose lease ran out. Counts at most `limit`.
+   */
+  countDueAgentTasks(deviceId: string, now: number, limit: number): Promise<number>;
 }
