@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AgentCheckinAnswer, AgentCheckinReport } from '../service/agent/agent-checkin.js';
 import type { AgentEnrollment, AgentEnrollmentRequest } from '../service/agent/agent-enrollment.js';
 import type { AgentSettings } from '../service/agent/agent-settings.js';
+import type { AgentTaskResult } from '../service/agent/agent-tasks.js';
 
 /** An agent API answer that was not a success; `code` is the server's error code. */
 export class AgentHttpError extends Error {
@@ -29,6 +30,14 @@ export interface EventUpload {
   kind: string;
   occurredAt: number;
   payload: Record<string, unknown>;
+}
+
+/** A task as the server hands it out. */
+export interface ClaimedTask {
+  id: string;
+  kind: string;
+  arguments: Record<string, unknown>;
+  attempt: number;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -76,6 +85,16 @@ export class AgentClient {
   /** The current settings, or undefined when they still carry `etag` (304). */
   settings(etag?: string): Promise<{ etag: string; settings: AgentSettings } | undefined> {
     return this.#call('GET', '/agent/v1/settings', undefined, true, etag);
+  }
+
+  /** Leases the device's due tasks. */
+  tasks(): Promise<{ tasks: ClaimedTask[] }> {
+    return this.#call('GET', '/agent/v1/tasks', undefined);
+  }
+
+  /** Sends a task's result; `recorded` is false when the server already had it. */
+  reportTaskResult(taskId: string, result: AgentTaskResult): Promise<{ recorded: boolean }> {
+    return this.#call('POST', `/agent/v1/tasks/${encodeURIComponent(taskId)}/result`, result);
   }
 
   uploadEvents(events: EventUpload[]): Promise<{ received: number; stored: number }> {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerServeCommand } from './serve-command.js';
+import { registerSimulateAgentCommand } from './simulate-agent-command.js';
 
 const program = new Command('latch')
   .description('Latch device management server')
@@ -7,6 +8,9 @@ const program = new Command('latch')
   .exitOverride();
 
 registerServeCommand(program);
+
+const simulate = program.command('simulate').description('run simulated devices against a server');
+registerSimulateAgentCommand(simulate);
 
 try {
   await program.parseAsync(process.argv);
