@@ -91,10 +91,7 @@ async function simulateOne(
   const platform = PLATFORMS[index % PLATFORMS.length]!;
   let identity = await readJson<Identity>(join(dir, 'identity.json'));
   const Client = options.duplicateUploads ? TwiceUploadingClient : AgentClient;
-  const client = new Client(
-    options.server,
-    identity && { deviceSecret: identity.deviceSecret },
-  );
+  const client = new Client(options.server, identity && { deviceSecret: identity.deviceSecret });
   try {
     if (!identity) {
       const enrollment = await client.enroll({

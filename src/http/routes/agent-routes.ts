@@ -47,8 +47,7 @@ export function agentRoutes(app: FastifyInstance, context: AppContext) {
       '/agent/v1/checkin',
       { bodyLimit: 256 * KB, schema: { hide: true, body: CheckinBody } },
       async (request) => {
-        const { deviceId } = agentOf(request);
-        return channel.checkIn(deviceId, request.body);
+        return channel.checkIn(agentOf(request), request.body);
       },
     );
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { unauthenticated } from '../../errors.js';
 import type {
-  AgentCredential,
+  AgentSession,
   AgentEvent,
   AgentEventFilter,
   NewAgentEvent,
@@ -10,6 +10,7 @@ import type {
 import type { Storage } from '../../storage/storage.js';
 import type { Page } from '../../domain.js';
 import { readSettings } from '../organisation-settings.js';
+import type { OrganisationSettings } from '../organisation-settings.js';
 import type { CommandQueue } from '../command-queue.js';
 import type { SecretBox } from '../secret-box.js';
 import { hashToken } from '../tokens.js';
@@ -29,6 +30,8 @@ import { LastSeenRecorder } from './last-seen-recorder.js';
  */
 export type AgentPolicySource = (storage: Storage, deviceId: string) => Promise<AssignedPolicy[]>;
 
+const ORGANISATION_SETTINGS_TTL_MS = 1000;
+
 export const NO_POLICIES: AgentPolicySource = async () => [];
 
 export interface AgentChannelOptions {
@@ -42,11 +45,15 @@ export interface AgentChannelOptions {
   checkinIntervalSeconds?: number;
 }
 
-/** The device an agent request proved to be. */
+/** The device an agent request proved to be, with what the database said of it then. */
 export interface AgentIdentity {
   deviceId: string;
   credentialId: string;
   via: 'secret' | 'certificate';
+  /** The hash of the state its agent last reported, or null before the first report. */
+  stateHash: string | null;
+  /** Its tasks that could be handed out, up to TASKS_PER_CLAIM. */
+  dueTasks: number;
 }
 
 /**
@@ -79,6 +86,7 @@ export class AgentChannel {
   /** Tasks for agents: queue, list, cancel, follow results. */
   readonly tasks: AgentTasks;
   #authority: Promise<AgentCertificateAuthority> | undefined;
+  #organisation: { value: Promise<OrganisationSettings>; at: number } | undefined;
 
   constructor(options: AgentChannelOptions) {
     this.#storage = options.storage;
@@ -108,9 +116,9 @@ export class AgentChannel {
   }
 
   /** The device whose live device secret this is; throws `unauthenticated` otherwise. */
-  async authenticateSecret(secret: string): Promise<AgentIdentity> {
-    const credential = await this.#storage.findAgentCredentialBySecret(hashToken(secret));
-    return identity(credential, 'secret');
+  async authenticateSecret(secret: string, now = Date.now()): Promise<AgentIdentity> {
+    const session = await this.#storage.findAgentSession({ secretHash: hashToken(secret) }, now);
+    return identity(session, 'secret');
   }
 
   /**
@@ -118,17 +126,19 @@ export class AgentChannel {
    * expired certificate or one Latch did not issue is refused with `unauthenticated`.
    */
   async authenticateCertificate(fingerprint: string, now = Date.now()): Promise<AgentIdentity> {
-    const credential = await this.#storage.findAgentCredentialByCertificate(fingerprint);
-    if (credential?.certificateNotAfter && credential.certificateNotAfter < now) {
-      throw unauthenticated('the client certificate has expired');
-    }
-    return identity(credential, 'certificate');
+    const session = await this.#storage.findAgentSession(
+      { certificateFingerprint: fingerprint },
+      now,
+    );
+    const notAfter = session?.credential.certificateNotAfter;
+    if (notAfter && notAfter < now) throw unauthenticated('the client certificate has expired');
+    return identity(session, 'certificate');
   }
 
   /** The agent settings the device must hold now, with their ETag. */
   async settingsFor(deviceId: string): Promise<{ settings: AgentSettings; etag: string }> {
     const [organisation, policies] = await Promise.all([
-      readSettings(this.#storage),
+      this.#organisationSettings(),
       this.#policies(this.#storage, deviceId),
     ]);
     const settings = computeAgentSettings({
@@ -142,19 +152,19 @@ export class AgentChannel {
 
   /**
    * A check-in: records when the device was seen and what it reported, and answers what changed
-   * since the agent's last view: the settings' ETag and how many tasks are due.
+   * since the agent's last view: the settings' ETag and how many tasks are due. An idle check-in
+   * (state unchanged) costs no database access beyond the request's authentication.
    */
-  async checkIn(deviceId: string, report: AgentCheckinReport): Promise<AgentCheckinAnswer> {
+  async checkIn(agent: AgentIdentity, report: AgentCheckinReport): Promise<AgentCheckinAnswer> {
     const now = Date.now();
-    this.#lastSeen.seen(deviceId, now);
-    const [{ sendState }, { etag }, pending] = await Promise.all([
-      recordReportedState(this.#storage, { id: deviceId }, report, now),
-      this.settingsFor(deviceId),
-      this.tasks.countDue(deviceId),
+    this.#lastSeen.seen(agent.deviceId, now);
+    const [{ sendState }, { etag }] = await Promise.all([
+      recordReportedState(this.#storage, agent, report, now),
+      this.settingsFor(agent.deviceId),
     ]);
     return {
       settings: { etag, changed: etag !== report.settingsEtag },
-      tasks: { pending },
+      tasks: { pending: agent.dueTasks },
       sendState,
       checkinIntervalSeconds: this.#checkinIntervalSeconds,
     };
@@ -193,16 +203,33 @@ export class AgentChannel {
     return () => this.#emitter.off('event', wrapped);
   }
 
+  /**
+   * The organisation settings, read at most once a second: every check-in needs them, and a
+   * change reaching agents a second later changes nothing for anyone.
+   */
+  #organisationSettings(): Promise<OrganisationSettings> {
+    const now = Date.now();
+    if (!this.#organisation || now - this.#organisation.at > ORGANISATION_SETTINGS_TTL_MS) {
+      const value = readSettings(this.#storage);
+      this.#organisation = { value, at: now };
+      value.catch(() => (this.#organisation = undefined));
+    }
+    return this.#organisation.value;
+  }
+
   /** Writes pending last-seen times; the server calls it when closing. */
   async close() {
     await this.#lastSeen.close();
   }
 }
 
-function identity(
-  credential: AgentCredential | undefined,
-  via: AgentIdentity['via'],
-): AgentIdentity {
-  if (!credential) throw unauthenticated('the device credential is unknown or revoked');
-  return { deviceId: credential.deviceId, credentialId: credential.id, via };
+function identity(session: AgentSession | undefined, via: AgentIdentity['via']): AgentIdentity {
+  if (!session) throw unauthenticated('the device credential is unknown or revoked');
+  return {
+    deviceId: session.credential.deviceId,
+    credentialId: session.credential.id,
+    via,
+    stateHash: session.stateHash,
+    dueTasks: session.dueTasks,
+  };
 }

@@ -1,4 +1,3 @@
-import type { Device } from '../../domain.js';
 import type { Storage } from '../../storage/storage.js';
 
 export const EXTENSION_STATES = ['approved', 'pending', 'absent'] as const;
@@ -47,21 +46,18 @@ export interface AgentCheckinAnswer {
 
 /**
  * Stores the reported state when there is one (and carries versions over to the inventory),
- * or answers whether the server needs it. Idle check-ins read one row and write nothing.
+ * or answers whether the server needs it, by the state hash read when the agent authenticated.
  */
 export async function recordReportedState(
   storage: Storage,
-  device: Pick<Device, 'id'>,
+  agent: { deviceId: string; stateHash: string | null },
   report: AgentCheckinReport,
   now: number,
 ): Promise<{ sendState: boolean }> {
-  if (!report.state) {
-    const stored = await storage.getAgentState(device.id);
-    return { sendState: stored?.stateHash !== report.stateHash };
-  }
+  if (!report.state) return { sendState: agent.stateHash !== report.stateHash };
   const state = report.state;
   await storage.transaction(async (s) => {
-    const current = await s.getDevice(device.id);
+    const current = await s.getDevice(agent.deviceId);
     if (!current) return;
     await s.observeDevice({
       platform: current.platform,
@@ -76,7 +72,7 @@ export async function recordReportedState(
       model: state.model,
     });
     await s.putAgentState({
-      deviceId: device.id,
+      deviceId: agent.deviceId,
       stateHash: report.stateHash,
       state: { ...state },
       extensionState: state.extensionState,

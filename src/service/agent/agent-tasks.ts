@@ -162,11 +162,6 @@ export class AgentTasks {
     return () => this.#emitter.off('result', wrapped);
   }
 
-  /** How many of the device's tasks could be handed out now (at most TASKS_PER_CLAIM). */
-  countDue(deviceId: string): Promise<number> {
-    return this.#storage.countDueAgentTasks(deviceId, Date.now(), TASKS_PER_CLAIM);
-  }
-
   /** Leases up to TASKS_PER_CLAIM of the device's due tasks, in queue order. */
   async claim(deviceId: string): Promise<AgentTask[]> {
     const tasks: AgentTask[] = [];

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
-import type { DeviceStore, Storage } from '../../storage/storage.js';
+import type { Storage } from '../../storage/storage.js';
 
 /**
- * Collects "device seen at" times of check-ins in memory and writes them in one transaction a
- * second, so an idle check-in costs no write of its own. A crash loses at most the last interval
- * of last-seen times, never anything else.
+ * Collects "device seen at" times of check-ins in memory and writes them a second at a time in
+ * a few statements, so an idle check-in costs no write of its own. The batch is stamped with its
+ * latest time (last seen is kept to the second). A crash loses at most the last interval of
+ * last-seen times, never anything else.
  */
 export class LastSeenRecorder {
   readonly #storage: Storage;
@@ -31,9 +32,7 @@ export class LastSeenRecorder {
       const batch = this.#pending;
       this.#pending = new Map();
       try {
-        await this.#storage.transaction(async (s: DeviceStore) => {
-          for (const [deviceId, at] of batch) await s.touchDevice(deviceId, at);
-        });
+        await this.#storage.touchAgentDevices([...batch.keys()], Math.max(...batch.values()));
       } catch (error) {
         this.#logger.warn({ err: error, devices: batch.size }, 'last-seen times not written');
         for (const [deviceId, at] of batch) {

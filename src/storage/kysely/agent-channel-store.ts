@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import { badRequest } from '../../errors.js';
 import type { AgentChannelStore, AgentCredential, AgentEvent } from '../roles/agent-channel.js';
@@ -6,9 +7,11 @@ import type { Executor } from './executor.js';
 import { decodeCursor, encodeCursor } from './executor.js';
 import type { AgentCredentialsTable, AgentEventsTable } from './schema-agent-channel.js';
 import './schema-agent-channel.js';
-import './schema-command-queue.js';
 
 const CA_ROW = 1;
+const DUE_TASK_LIMIT = 10;
+/** Ids per statement: under both databases' bound-parameter limits. */
+const ID_BATCH = 500;
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
 
@@ -23,6 +26,11 @@ function toCredential(row: Selectable<AgentCredentialsTable>): AgentCredential {
     revokedAt: row.revoked_at,
   };
 }
+
+type AgentSessionRow = Selectable<AgentCredentialsTable> & {
+  session_state_hash: string | null;
+  session_due_tasks: number | string;
+};
 
 function toEvent(row: Selectable<AgentEventsTable>): AgentEvent {
   return {
@@ -95,24 +103,34 @@ export function agentChannelStore(db: Executor): AgentChannelStore {
       return toCredential(row);
     },
 
-    async findAgentCredentialBySecret(secretHash) {
-      const row = await db
-        .selectFrom('agent_credentials')
-        .selectAll()
-        .where('secret_hash', '=', secretHash)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return row && toCredential(row);
-    },
-
-    async findAgentCredentialByCertificate(fingerprint) {
-      const row = await db
-        .selectFrom('agent_credentials')
-        .selectAll()
-        .where('certificate_fingerprint', '=', fingerprint)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return row && toCredential(row);
+    async findAgentSession(by, now) {
+      const match =
+        'secretHash' in by
+          ? sql`c.secret_hash = ${by.secretHash}`
+          : sql`c.certificate_fingerprint = ${by.certificateFingerprint}`;
+      // One statement for the hottest request (an idle check-in). The status list is literal so
+      // SQLite can use the queue's partial index of open commands.
+      const { rows } = await sql<AgentSessionRow>`
+        SELECT c.*, s.state_hash AS session_state_hash, (
+          SELECT count(*) FROM (
+            SELECT 1 FROM commands m
+            WHERE m.channel = 'agent' AND m.device_id = c.device_id
+              AND m.status IN ('pending', 'sent', 'not_now')
+              AND (m.status = 'pending' OR m.lease_until <= ${now})
+            LIMIT ${DUE_TASK_LIMIT}
+          ) AS due
+        ) AS session_due_tasks
+        FROM agent_credentials c
+        LEFT JOIN agent_states s ON s.device_id = c.device_id
+        WHERE ${match} AND c.revoked_at IS NULL`.execute(db);
+      const row = rows[0];
+      return (
+        row && {
+          credential: toCredential(row),
+          stateHash: row.session_state_hash,
+          dueTasks: Number(row.session_due_tasks),
+        }
+      );
     },
 
     async revokeAgentCredentials(deviceId, at) {
@@ -198,18 +216,14 @@ export function agentChannelStore(db: Executor): AgentChannelStore {
       };
     },
 
-    async countDueAgentTasks(deviceId, now, limit) {
-      // Reads only the queue's partial index of open commands; the queue module owns the writes.
-      const rows = await db
-        .selectFrom('commands')
-        .select('seq')
-        .where('channel', '=', 'agent')
-        .where('device_id', '=', deviceId)
-        .where('status', 'in', ['pending', 'sent', 'not_now'])
-        .where((eb) => eb.or([eb('status', '=', 'pending'), eb('lease_until', '<=', now)]))
-        .limit(limit)
-        .execute();
-      return rows.length;
+    async touchAgentDevices(deviceIds, at) {
+      for (let i = 0; i < deviceIds.length; i += ID_BATCH) {
+        await db
+          .updateTable('devices')
+          .set({ last_seen_at: at })
+          .where('id', 'in', deviceIds.slice(i, i + ID_BATCH))
+          .execute();
+      }
     },
   };
 }

@@ -20,6 +20,12 @@ export interface AgentCredential {
   revokedAt: number | null;
 }
 
+export interface AgentSession {
+  credential: AgentCredential;
+  stateHash: string | null;
+  dueTasks: number;
+}
+
 export interface NewAgentCredential {
   deviceId: string;
   secretHash: string;
@@ -71,10 +77,17 @@ export interface AgentChannelStore {
   putAgentCaOnce(ca: AgentCaRecord): Promise<AgentCaRecord>;
   /** Issues a credential and revokes every earlier live credential of the same device. */
   replaceAgentCredential(input: NewAgentCredential): Promise<AgentCredential>;
-  /** The live (unrevoked) credential whose device secret hashes to `secretHash`. */
-  findAgentCredentialBySecret(secretHash: string): Promise<AgentCredential | undefined>;
-  /** The live credential whose client certificate has this fingerprint. */
-  findAgentCredentialByCertificate(fingerprint: string): Promise<AgentCredential | undefined>;
+  /**
+   * What an agent request needs to know, in one read: the live credential with this device
+   * secret hash or certificate fingerprint, the hash of the state its agent last reported, and
+   * how many of its agent tasks in the shared command queue could be handed out at `now`
+   * (pending, or sent with the lease run out; counted up to 10). Undefined when no live
+   * credential matches.
+   */
+  findAgentSession(
+    by: { secretHash: string } | { certificateFingerprint: string },
+    now: number,
+  ): Promise<AgentSession | undefined>;
   /** Revokes the device's live credentials; answers how many were revoked. */
   revokeAgentCredentials(deviceId: string, at: number): Promise<number>;
   getAgentState(deviceId: string): Promise<AgentState | undefined>;
@@ -89,9 +102,6 @@ export interface AgentChannelStore {
     receivedAt: number,
   ): Promise<AgentEvent[]>;
   listAgentEvents(filter?: AgentEventFilter): Promise<Page<AgentEvent>>;
-  /**
-   * How many of the device's agent tasks in the shared command queue could be handed out now:
-   * pending ones and sent ones whose lease ran out. Counts at most `limit`.
-   */
-  countDueAgentTasks(deviceId: string, now: number, limit: number): Promise<number>;
+  /** Sets the last-seen time of many devices at once (batched check-ins). */
+  touchAgentDevices(deviceIds: string[], at: number): Promise<void>;
 }
