@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStorage } from '../src/main.js';
+import type { AgentCheckinAnswer } from '../src/service/agent/agent-checkin.js';
 import { generateToken, hashToken } from '../src/service/tokens.js';
 
 const CLI = fileURLToPath(new URL('../../bin/latch.js', import.meta.url));
@@ -118,7 +119,7 @@ function checkIn(
   agent: http.Agent,
   secret: string,
   body: unknown,
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: AgentCheckinAnswer }> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const request = http.request(
@@ -139,7 +140,10 @@ function checkIn(
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
         response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }),
+          resolve({
+            status: response.statusCode ?? 0,
+            body: JSON.parse(text) as AgentCheckinAnswer,
+          }),
         );
       },
     );
