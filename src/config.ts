@@ -16,6 +16,13 @@ export interface Config {
   bodyLimitBytes: number;
   /** The built console (index.html and assets/); `npm run build` writes it to web/dist. */
   consoleDir: string;
+  /** How often an idle agent checks in. */
+  agentCheckinIntervalSeconds: number;
+  /** Each device's agent request budget: a burst, refilled at so many a minute. */
+  agentRatePerMinute: number;
+  agentRateBurst: number;
+  /** Header in which a TLS-terminating proxy forwards the agent's client certificate. */
+  agentCertificateHeader: string | undefined;
   /** A sent command unanswered this long is handed out again. */
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
@@ -58,6 +65,10 @@ export function readConfig(
     throw new Error('LATCH_BODY_LIMIT must be a positive number of bytes');
   }
   return {
+    agentCheckinIntervalSeconds: positive(env, 'LATCH_AGENT_CHECKIN_INTERVAL', 60),
+    agentRatePerMinute: positive(env, 'LATCH_AGENT_RATE_PER_MINUTE', 120),
+    agentRateBurst: positive(env, 'LATCH_AGENT_RATE_BURST', 30),
+    agentCertificateHeader: env.LATCH_AGENT_CERT_HEADER?.toLowerCase() || undefined,
     host: env.HOST ?? '0.0.0.0',
     port,
     dataDir: resolve(overrides.dataDir ?? env.LATCH_DATA_DIR ?? './data'),

@@ -9,6 +9,7 @@ import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
 import { PolicyEvents } from './service/policy-events.js';
 import { loadConfiguredSigner } from './service/profile-signer.js';
+import { AgentChannel } from './service/agent/agent-channel.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { connect } from './storage/kysely/connect.js';
@@ -66,6 +67,13 @@ export async function startServer(
     maxAttempts: config.commandMaxAttempts,
   });
   const storeCatalog = storeCatalogFrom(config.store, storage);
+  const agentChannel = new AgentChannel({
+    storage,
+    secrets,
+    logger,
+    commands,
+    checkinIntervalSeconds: config.agentCheckinIntervalSeconds,
+  });
   const context: AppContext = {
     config,
     storage,
@@ -76,6 +84,7 @@ export async function startServer(
     policyEvents,
     profileSigner,
     storeCatalog,
+    agentChannel,
   };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
@@ -99,6 +108,7 @@ export async function startServer(
     async close() {
       clearInterval(sweeper);
       await app.close();
+      await agentChannel.close();
       await storage.close();
     },
   };

@@ -3,6 +3,7 @@ import { registerAgentCommand } from './agent-command.js';
 import { registerProfileCommand } from './profile-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStoreCommand } from './store-command.js';
+import { registerSimulateAgentCommand } from './simulate-agent-command.js';
 
 const program = new Command('latch')
   .description('Latch device management server')
@@ -13,6 +14,9 @@ registerServeCommand(program);
 registerProfileCommand(program);
 registerAgentCommand(program);
 registerStoreCommand(program);
+
+const simulate = program.command('simulate').description('run simulated devices against a server');
+registerSimulateAgentCommand(simulate);
 
 try {
   await program.parseAsync(process.argv);
