@@ -8,6 +8,7 @@ import { buildServer } from './http/server.js';
 import { ensureAdmin } from './service/admin-accounts.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
+import { WindowsCommands } from './service/windows-commands.js';
 import { connect } from './storage/kysely/connect.js';
 import { kyselyStorage } from './storage/kysely/kysely-storage.js';
 import { migrate } from './storage/kysely/migrate.js';
@@ -60,7 +61,16 @@ export async function startServer(
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
   });
-  const context: AppContext = { config, storage, secrets, logger, metrics, commands };
+  const windowsCommands = new WindowsCommands(commands, storage);
+  const context: AppContext = {
+    config,
+    storage,
+    secrets,
+    logger,
+    metrics,
+    commands,
+    windowsCommands,
+  };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
+import type { WindowsCommands } from '../service/windows-commands.js';
 import type { Storage } from '../storage/storage.js';
 
 /** What route modules are given: the wired services of one server. */
@@ -13,4 +14,6 @@ export interface AppContext {
   logger: Logger;
   metrics: Registry;
   commands: CommandQueue;
+  /** The Windows MDM channel's command API (queue CSP commands, read their answers). */
+  windowsCommands: WindowsCommands;
 }
