@@ -17,6 +17,15 @@ export interface Config {
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
   commandMaxAttempts: number;
+  /** PEM files of the certificate and key Latch serves HTTPS with; plain HTTP when unset. */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  /** Addresses of TLS-terminating proxies allowed to forward a client certificate. */
+  trustedProxies: string[];
+  /** The header such a proxy forwards the URL-escaped client certificate PEM in. */
+  clientCertHeader: string;
+  /** Queued commands sent to a Windows device in one OMA-DM message at most. */
+  windowsCommandsPerMessage: number;
 }
 
 export function readConfig(
@@ -44,6 +53,14 @@ export function readConfig(
     bodyLimitBytes,
     commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
     commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
+    tlsCertFile: env.LATCH_TLS_CERT || undefined,
+    tlsKeyFile: env.LATCH_TLS_KEY || undefined,
+    trustedProxies: (env.LATCH_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
+    clientCertHeader: (env.LATCH_CLIENT_CERT_HEADER ?? 'x-client-cert').toLowerCase(),
+    windowsCommandsPerMessage: positive(env, 'LATCH_WINDOWS_COMMANDS_PER_MESSAGE', 10),
   };
 }
 

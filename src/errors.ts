@@ -39,3 +39,12 @@ export const notFound = (what: string, id: string) =>
 export const conflict = (message: string) => new LatchError('conflict', 409, message);
 export const unavailable = (message: string, cause?: unknown) =>
   new LatchError('unavailable', 503, message, { cause });
+
+/** Windows MDM: a device body refused before it had any effect (DTD, entity, size, truncation). */
+export const malformedDeviceXml = (code: string, message: string, cause?: unknown) =>
+  new LatchError(code, 400, message, { cause });
+/** Windows MDM: no client certificate, or one Latch did not issue to an enrolled device. */
+export const deviceUnauthenticated = (code: string, message: string) =>
+  new LatchError(code, 401, message);
+export const deviceForbidden = (code: string, message: string) =>
+  new LatchError(code, 403, message);

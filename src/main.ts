@@ -8,6 +8,7 @@ import { buildServer } from './http/server.js';
 import { ensureAdmin } from './service/admin-accounts.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
+import { WindowsCertificateAuthority } from './service/windows-certificate-authority.js';
 import { WindowsCommands } from './service/windows-commands.js';
 import { connect } from './storage/kysely/connect.js';
 import { kyselyStorage } from './storage/kysely/kysely-storage.js';
@@ -70,12 +71,14 @@ export async function startServer(
     metrics,
     commands,
     windowsCommands,
+    windowsAuthority: await WindowsCertificateAuthority.load(storage, secrets),
   };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://127.0.0.1:${port}`;
+  const scheme = config.tlsCertFile ? 'https' : 'http';
+  const url = `${scheme}://127.0.0.1:${port}`;
 
   const sweeper = setInterval(() => {
     commands.sweep().catch((error: unknown) => logger.warn({ err: error }, 'queue sweep failed'));

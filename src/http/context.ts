@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
+import type { WindowsCertificateAuthority } from '../service/windows-certificate-authority.js';
 import type { WindowsCommands } from '../service/windows-commands.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -16,4 +17,6 @@ export interface AppContext {
   commands: CommandQueue;
   /** The Windows MDM channel's command API (queue CSP commands, read their answers). */
   windowsCommands: WindowsCommands;
+  /** Issues Windows devices their MDM identity certificates. */
+  windowsAuthority: WindowsCertificateAuthority;
 }

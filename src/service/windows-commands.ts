@@ -3,7 +3,7 @@ import type { CommandQueueStore, QueuedCommand } from '../storage/roles/command-
 import { decodeCspCommand, decodeCspResult, validateCspCommand } from '../windows/csp-command.js';
 import type { CspCommand, CspCommandResult } from '../windows/csp-command.js';
 import { encodeCspCommand } from '../windows/csp-command.js';
-import type { CommandQueue } from './command-queue.js';
+import { CommandQueue } from './command-queue.js';
 
 /** A Windows command row with its command and the device's answer decoded. */
 export interface WindowsCommandView {
@@ -54,18 +54,21 @@ export class WindowsCommands {
   /**
    * Queues `command` once per device, tagged with `origin` (e.g. `app:ID`); all or none are
    * queued. Throws InvalidCspCommandError for a command that could not be sent. Returns the new
-   * command ids by device id.
+   * command ids by device id. Pass `within` (the storage a `storage.transaction` callback was
+   * given) to queue inside the caller's transaction.
    */
   async enqueue(
     deviceIds: string[],
     command: CspCommand,
     origin: string,
     now = Date.now(),
+    within?: CommandQueueStore,
   ): Promise<Map<string, string>> {
     validateCspCommand(command);
     const payload = encodeCspCommand(command);
     const requestType = command.verb;
-    const queued = await this.#queue.enqueue(
+    const queue = within ? new CommandQueue(within, this.#queue.options) : this.#queue;
+    const queued = await queue.enqueue(
       'windows',
       deviceIds,
       () => ({ id: randomUUID(), requestType, payload, origin }),

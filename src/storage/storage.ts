@@ -14,8 +14,10 @@ import type {
   User,
 } from '../domain.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
+import type { WindowsMdmStore } from './roles/windows-mdm.js';
 
 export type * from './roles/command-queue.js';
+export type * from './roles/windows-mdm.js';
 
 /**
  * Small role interfaces, one per job; services ask for the narrowest they need and `Storage`
@@ -135,7 +137,8 @@ export interface Storage
     AssignmentStore,
     AuditStore,
     SettingsStore,
-    CredentialStore {
+    CredentialStore,
+    WindowsMdmStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

@@ -9,6 +9,7 @@ import { deviceStore } from './device-store.js';
 import type { Executor } from './executor.js';
 import { groupStore } from './group-store.js';
 import { settingsStore } from './settings-store.js';
+import { windowsMdmStore } from './windows-mdm-store.js';
 
 /**
  * Composes the role stores over one executor. Inside `transaction` the same stores are built
@@ -28,6 +29,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...settingsStore(db),
     ...credentialStore(db),
     ...commandQueueStore(db, connection.dialect),
+    ...windowsMdmStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
