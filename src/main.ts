@@ -5,7 +5,9 @@ import type { Config } from './config.js';
 import { sqlitePath } from './config.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
+import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
+import { PolicyEvents } from './service/policy-events.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { WindowsCertificateAuthority } from './service/windows-certificate-authority.js';
@@ -58,11 +60,13 @@ export async function startServer(
   collectDefaultMetrics({ register: metrics });
 
   const { generatedPassword } = await ensureAdmin(storage, config.adminPassword);
+  const policyEvents = new PolicyEvents();
   const commands = new CommandQueue(storage, {
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
   });
   const windowsCommands = new WindowsCommands(commands, storage);
+  const storeCatalog = storeCatalogFrom(config.store, storage);
   const context: AppContext = {
     config,
     storage,
@@ -72,6 +76,8 @@ export async function startServer(
     commands,
     windowsCommands,
     windowsAuthority: await WindowsCertificateAuthority.load(storage, secrets),
+    policyEvents,
+    storeCatalog,
   };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
@@ -107,7 +113,7 @@ function loginHint(config: Config, port: number, generatedPassword: string | und
   if (generatedPassword) {
     return (
       `${where}\nSign in as "admin" with the one-time password: ${generatedPassword}\n` +
-      'It is shown only now; change it or set LATCH_ADMIN_PASSWORD before the first start.\n'
+      'It is shown only now; change it with POST /api/v1/auth/password.\n'
     );
   }
   return `${where}\nSign in as "admin" with the password chosen at first start.\n`;

@@ -13,10 +13,14 @@ import type {
   Platform,
   User,
 } from '../domain.js';
+import type { PolicyStore } from './roles/policies.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
 import type { WindowsMdmStore } from './roles/windows-mdm.js';
+import type { MountEventStore } from './roles/mount-events.js';
+import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
 
 export type * from './roles/command-queue.js';
+export type * from './roles/policies.js';
 export type * from './roles/windows-mdm.js';
 
 /**
@@ -138,6 +142,10 @@ export interface Storage
     AuditStore,
     SettingsStore,
     CredentialStore,
+    PolicyStore,
+    MountEventStore,
+    CatalogCacheStore,
+    StoreAppStore,
     WindowsMdmStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
