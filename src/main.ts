@@ -12,6 +12,7 @@ import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { WindowsCertificateAuthority } from './service/windows-certificate-authority.js';
 import { WindowsCommands } from './service/windows-commands.js';
+import { WindowsStoragePolicy } from './service/windows-storage-policy.js';
 import { connect } from './storage/kysely/connect.js';
 import { kyselyStorage } from './storage/kysely/kysely-storage.js';
 import { migrate } from './storage/kysely/migrate.js';
@@ -67,6 +68,8 @@ export async function startServer(
   });
   const windowsCommands = new WindowsCommands(commands, storage);
   const storeCatalog = storeCatalogFrom(config.store, storage);
+  const windowsStoragePolicy = new WindowsStoragePolicy(storage, windowsCommands);
+  windowsStoragePolicy.register(policyEvents);
   const context: AppContext = {
     config,
     storage,
@@ -76,6 +79,7 @@ export async function startServer(
     commands,
     windowsCommands,
     windowsAuthority: await WindowsCertificateAuthority.load(storage, secrets),
+    windowsStoragePolicy,
     policyEvents,
     storeCatalog,
   };

@@ -7,6 +7,7 @@ import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
 import type { WindowsCertificateAuthority } from '../service/windows-certificate-authority.js';
 import type { WindowsCommands } from '../service/windows-commands.js';
+import type { WindowsStoragePolicy } from '../service/windows-storage-policy.js';
 import type { Storage } from '../storage/storage.js';
 
 /** What route modules are given: the wired services of one server. */
@@ -23,6 +24,8 @@ export interface AppContext {
   windowsCommands: WindowsCommands;
   /** Issues Windows devices their MDM identity certificates. */
   windowsAuthority: WindowsCertificateAuthority;
+  /** Compiles the storage-restriction policy for Windows devices and reads it back. */
+  windowsStoragePolicy: WindowsStoragePolicy;
   /** The Microsoft Store catalog, cached in the database. */
   storeCatalog: StoreCatalog;
 }

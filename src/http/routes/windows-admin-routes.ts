@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../../errors.js';
 import { toWindowsCommandView } from '../../service/windows-commands.js';
+import { readStorageState } from '../../service/windows-storage-policy.js';
 import { CSP_VERBS, InvalidCspCommandError } from '../../windows/csp-command.js';
 import type { CspCommand } from '../../windows/csp-command.js';
 import { XmlRefusedError } from '../../windows/hardened-xml.js';
@@ -61,6 +62,7 @@ export function windowsAdminRoutes(app: FastifyInstance, context: AppContext) {
         hardwareDeviceId: enrollment.hardwareDeviceId,
         enrolledAt: enrollment.enrolledAt,
         inventory: enrollment.inventory ? (JSON.parse(enrollment.inventory) as unknown) : {},
+        storage: await readStorageState(storage, enrollment.deviceId),
         session: { id: enrollment.session.sessionId, lastMessage: enrollment.session.msgId },
         commands: commands.map(toWindowsCommandView),
       };

@@ -79,6 +79,12 @@ export function windowsEnrollmentRoutes(app: FastifyInstance, context: AppContex
           soap,
         );
         request.log.info({ deviceId }, 'windows device enrolled');
+        // The enrolment stands even if planning fails; the next policy change plans again.
+        await context.windowsStoragePolicy
+          .reconcile(deviceId, { fresh: true })
+          .catch((error: unknown) =>
+            request.log.error({ err: error, deviceId }, 'planning failed'),
+          );
         return sendSoap(reply, 200, xml);
       } catch (error) {
         if (error instanceof XmlRefusedError) {

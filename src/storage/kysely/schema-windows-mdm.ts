@@ -10,6 +10,7 @@ export interface WindowsDevicesTable {
   session_next_cmd: number;
   session_outstanding: string;
   session_updated_at: number | null;
+  storage_state: string | null;
 }
 
 export interface WindowsCertificateAuthoritiesTable {

@@ -80,6 +80,23 @@ export function windowsMdmStore(db: Executor): WindowsMdmStore {
         .execute();
     },
 
+    async getWindowsStorageState(deviceId) {
+      const row = await db
+        .selectFrom('windows_devices')
+        .select('storage_state')
+        .where('device_id', '=', deviceId)
+        .executeTakeFirst();
+      return row?.storage_state ?? null;
+    },
+
+    async putWindowsStorageState(deviceId, state) {
+      await db
+        .updateTable('windows_devices')
+        .set({ storage_state: state })
+        .where('device_id', '=', deviceId)
+        .execute();
+    },
+
     async getCertificateAuthority(name) {
       const row = await db
         .selectFrom('windows_certificate_authorities')

@@ -64,6 +64,9 @@ export interface WindowsMdmStore {
     now: number,
     inventory?: string,
   ): Promise<void>;
+  /** The removable-storage state kept for the device (JSON), or null when none was kept. */
+  getWindowsStorageState(deviceId: string): Promise<string | null>;
+  putWindowsStorageState(deviceId: string, state: string): Promise<void>;
   getCertificateAuthority(name: string): Promise<StoredCertificateAuthority | undefined>;
   /**
    * Stores a new authority unless one of that name exists, and returns the stored one: when two

@@ -100,16 +100,17 @@ interface SimulatedDevice {
   transport: Transport;
 }
 
-async function createEnrollmentToken(options: FleetOptions): Promise<string> {
-  const response = await fetch(new URL('/api/v1/enrollment-tokens', options.server), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${options.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'windows simulator', maxUses: Math.max(options.devices, 1) }),
-  });
+async function createEnrollmentToken(options: FleetOptions, agent: http.Agent): Promise<string> {
+  const response = await post(
+    new URL('/api/v1/enrollment-tokens', options.server),
+    JSON.stringify({ name: 'windows simulator', maxUses: Math.max(options.devices, 1) }),
+    'application/json',
+    { agent, headers: { authorization: `Bearer ${options.adminToken}` } },
+  );
   if (response.status !== 201) {
     throw new Error(`creating the enrolment token failed with HTTP ${response.status}`);
   }
-  return ((await response.json()) as { token: string }).token;
+  return (JSON.parse(response.body) as { token: string }).token;
 }
 
 async function enroll(
@@ -204,7 +205,7 @@ export async function runWindowsFleet(options: FleetOptions): Promise<FleetRepor
     latencies: [],
     managementMs: 0,
   };
-  const token = await createEnrollmentToken(options);
+  const token = await createEnrollmentToken(options, shared);
   const devices = (
     await Promise.all(
       Array.from({ length: options.devices }, (_, i) =>

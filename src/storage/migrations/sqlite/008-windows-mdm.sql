@@ -8,7 +8,8 @@ CREATE TABLE windows_devices (
   session_msg_id INTEGER NOT NULL DEFAULT 0,
   session_next_cmd INTEGER NOT NULL DEFAULT 1,
   session_outstanding TEXT NOT NULL DEFAULT '{}',
-  session_updated_at INTEGER
+  session_updated_at INTEGER,
+  storage_state TEXT
 );
 CREATE INDEX windows_devices_hardware ON windows_devices (hardware_device_id);
 
