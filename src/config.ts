@@ -27,6 +27,15 @@ export interface Config {
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
   commandMaxAttempts: number;
+  /** PEM files of the certificate and key Latch serves HTTPS with; plain HTTP when unset. */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  /** Addresses of TLS-terminating proxies allowed to forward a client certificate. */
+  trustedProxies: string[];
+  /** The header such a proxy forwards the URL-escaped client certificate PEM in. */
+  clientCertHeader: string;
+  /** Queued commands sent to a Windows device in one OMA-DM message at most. */
+  windowsCommandsPerMessage: number;
   /** The Microsoft Store's winget REST source, and how Latch treats it. */
   store: StoreConfig;
   /** Files of the identity that signs configuration profiles; all unset: profiles go unsigned. */
@@ -88,6 +97,14 @@ export function readConfig(
       pkcs12File: env.LATCH_PROFILE_SIGNING_P12 || undefined,
       passphrase: env.LATCH_PROFILE_SIGNING_PASSWORD || undefined,
     },
+    tlsCertFile: env.LATCH_TLS_CERT || undefined,
+    tlsKeyFile: env.LATCH_TLS_KEY || undefined,
+    trustedProxies: (env.LATCH_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
+    clientCertHeader: (env.LATCH_CLIENT_CERT_HEADER ?? 'x-client-cert').toLowerCase(),
+    windowsCommandsPerMessage: positive(env, 'LATCH_WINDOWS_COMMANDS_PER_MESSAGE', 10),
     store: {
       url: (env.LATCH_STORE_URL || 'https://storeedgefd.dsx.mp.microsoft.com/v9.0').replace(
         /\/+$/,

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAgentCommand } from './agent-command.js';
 import { registerProfileCommand } from './profile-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSimulateWindowsCommand } from './simulate-windows-command.js';
 import { registerStoreCommand } from './store-command.js';
 import { registerSimulateAgentCommand } from './simulate-agent-command.js';
 
@@ -12,6 +13,7 @@ const program = new Command('latch')
 
 registerServeCommand(program);
 registerProfileCommand(program);
+registerSimulateWindowsCommand(program);
 registerAgentCommand(program);
 registerStoreCommand(program);
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -21,6 +22,9 @@ import { healthRoutes } from './routes/health-routes.js';
 import { openapiRoutes } from './routes/openapi-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
+import { windowsAdminRoutes } from './routes/windows-admin-routes.js';
+import { windowsEnrollmentRoutes } from './routes/windows-enrollment-routes.js';
+import { windowsMdmRoutes } from './routes/windows-mdm-routes.js';
 import { storeAppRoutes } from './routes/store-app-routes.js';
 
 declare module 'fastify' {
@@ -54,13 +58,29 @@ export const ROUTE_MODULES: RouteModule[] = [
   agentRoutes,
   agentAdminRoutes,
   commandRoutes,
+  windowsEnrollmentRoutes,
+  windowsMdmRoutes,
+  windowsAdminRoutes,
   mountEventRoutes,
   storeAppRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */
 export async function buildServer(context: AppContext): Promise<FastifyInstance> {
+  const { tlsCertFile, tlsKeyFile } = context.config;
   const app = Fastify({
+    // Client certificates are asked for, not required: devices prove who they are with them,
+    // browsers and admin clients do not have one.
+    ...(tlsCertFile && tlsKeyFile
+      ? {
+          https: {
+            cert: readFileSync(tlsCertFile),
+            key: readFileSync(tlsKeyFile),
+            requestCert: true,
+            rejectUnauthorized: false,
+          },
+        }
+      : {}),
     loggerInstance: context.logger as FastifyBaseLogger,
     bodyLimit: context.config.bodyLimitBytes,
     genReqId: () => randomUUID(),

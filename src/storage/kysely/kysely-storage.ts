@@ -13,6 +13,7 @@ import { policyStore } from './policy-store.js';
 import { mountEventStore } from './mount-event-store.js';
 import { settingsStore } from './settings-store.js';
 import { catalogCacheStore, storeAppStore } from './store-app-store.js';
+import { windowsMdmStore } from './windows-mdm-store.js';
 
 /**
  * Composes the role stores over one executor. Inside `transaction` the same stores are built
@@ -37,6 +38,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...mountEventStore(db),
     ...catalogCacheStore(db),
     ...storeAppStore(db),
+    ...windowsMdmStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
