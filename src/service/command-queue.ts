@@ -77,6 +77,28 @@ export class CommandQueue {
     });
   }
 
+  /**
+   * Records the device's answer and leases its next command in one transaction: the hot path of
+   * a device working through its queue.
+   */
+  answerAndNext(
+    channel: CommandChannel,
+    deviceId: string,
+    commandId: string,
+    status: CommandAnswerStatus,
+    details: { result?: string | null; error?: string | null } = {},
+    now = Date.now(),
+  ) {
+    return this.#store.recordAnswerAndClaimNext(
+      { channel, deviceId, commandId, status, ...details, now },
+      {
+        owner: this.#options.owner,
+        leaseMs: this.#options.resendAfterMs,
+        maxAttempts: this.#options.maxAttempts,
+      },
+    );
+  }
+
   /** A push sent or a check-in received: delivery may start again after a NotNow. */
   resume(channel: CommandChannel, deviceId: string) {
     return this.#store.resumeQueue(channel, deviceId);

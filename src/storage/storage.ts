@@ -13,9 +13,11 @@ import type {
   Platform,
   User,
 } from '../domain.js';
+import type { AppleMdmStore } from './roles/apple-mdm.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
 
 export type * from './roles/command-queue.js';
+export type * from './roles/apple-mdm.js';
 
 /**
  * Small role interfaces, one per job; services ask for the narrowest they need and `Storage`
@@ -135,7 +137,8 @@ export interface Storage
     AssignmentStore,
     AuditStore,
     SettingsStore,
-    CredentialStore {
+    CredentialStore,
+    AppleMdmStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

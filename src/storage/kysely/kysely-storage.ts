@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Storage } from '../storage.js';
+import { appleMdmStore } from './apple-mdm-store.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
 import { commandQueueStore } from './command-queue-store.js';
@@ -28,6 +29,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...settingsStore(db),
     ...credentialStore(db),
     ...commandQueueStore(db, connection.dialect),
+    ...appleMdmStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
