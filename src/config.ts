@@ -17,6 +17,8 @@ export interface Config {
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
   commandMaxAttempts: number;
+  /** The APNs topic of the MDM push certificate (its UID), put in enrolment profiles. */
+  apnsTopic: string;
 }
 
 export function readConfig(
@@ -44,6 +46,7 @@ export function readConfig(
     bodyLimitBytes,
     commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
     commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
+    apnsTopic: env.LATCH_APNS_TOPIC || 'com.apple.mgmt.External.latch-unconfigured',
   };
 }
 

@@ -6,6 +6,9 @@ import { sqlitePath } from './config.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { ensureAdmin } from './service/admin-accounts.js';
+import { loadAppleAuthority } from './service/apple-authority.js';
+import { IdentityVerifier } from './service/apple-identity.js';
+import { AppleMdmService } from './service/apple-mdm.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { connect } from './storage/kysely/connect.js';
@@ -60,7 +63,13 @@ export async function startServer(
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
   });
-  const context: AppContext = { config, storage, secrets, logger, metrics, commands };
+  const authority = await loadAppleAuthority(storage, secrets);
+  const identities = new IdentityVerifier(storage, authority);
+  const apple = {
+    authority,
+    service: new AppleMdmService({ storage, commands, secrets, identities }),
+  };
+  const context: AppContext = { config, storage, secrets, logger, metrics, commands, apple };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -1,6 +1,17 @@
 import { createHash, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { DerError, TAG, children, contents, expectTag, oid, oidText, readTlv, tlv, whole } from './der.js';
+import {
+  DerError,
+  TAG,
+  children,
+  contents,
+  expectTag,
+  oid,
+  oidText,
+  readTlv,
+  tlv,
+  whole,
+} from './der.js';
 
 /**
  * Detached CMS SignedData (RFC 5652) as Apple devices put it, base64-encoded, in the
@@ -50,7 +61,8 @@ export function parseSignature(der: Uint8Array): ParsedSignature {
   const signer = expectTag(children(der, signerInfos)[0], TAG.SEQUENCE, 'SignerInfo');
   const fields = children(der, signer);
   const digestAlgorithm = expectTag(fields[2], TAG.SEQUENCE, 'digestAlgorithm');
-  const digest = DIGESTS[oidText(der, expectTag(children(der, digestAlgorithm)[0], TAG.OID, 'oid'))];
+  const digest =
+    DIGESTS[oidText(der, expectTag(children(der, digestAlgorithm)[0], TAG.OID, 'oid'))];
   if (!digest) throw new DerError('unsupported digest algorithm');
   let index = 3;
   let signedAttributes: Buffer | undefined;
@@ -86,12 +98,17 @@ export function parseSignature(der: Uint8Array): ParsedSignature {
   };
 }
 
+/** True when the signed messageDigest attribute is the digest of `body`. */
+export function digestMatches(parsed: ParsedSignature, body: Uint8Array): boolean {
+  if (!parsed.messageDigest) return false;
+  return createHash(parsed.digest).update(body).digest().equals(parsed.messageDigest);
+}
+
 /** True when `parsed` is a valid signature by `key` over `body`; never throws for a bad one. */
 export function verifySignature(parsed: ParsedSignature, body: Uint8Array, key: KeyObject) {
   try {
     if (parsed.signedAttributes) {
-      const actual = createHash(parsed.digest).update(body).digest();
-      if (!parsed.messageDigest || !actual.equals(parsed.messageDigest)) return false;
+      if (!digestMatches(parsed, body)) return false;
       return verify(parsed.digest, parsed.signedAttributes, key, parsed.signature);
     }
     return verify(parsed.digest, body, key, parsed.signature);

@@ -44,7 +44,7 @@ export function readTlv(buf: Uint8Array, offset: number, limit = buf.length): Tl
 /** The children of a constructed element. */
 export function children(buf: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let p = parent.contentStart; p < parent.end; ) {
+  for (let p = parent.contentStart; p < parent.end;) {
     const child = readTlv(buf, p, parent.end);
     out.push(child);
     p = child.end;

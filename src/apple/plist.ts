@@ -7,13 +7,7 @@
  */
 
 export type PlistValue =
-  | string
-  | number
-  | boolean
-  | Date
-  | Uint8Array
-  | PlistValue[]
-  | { [key: string]: PlistValue };
+  string | number | boolean | Date | Uint8Array | PlistValue[] | { [key: string]: PlistValue };
 export type PlistDict = { [key: string]: PlistValue };
 
 /** The body is not a well-formed XML property list; `message` says where and why. */

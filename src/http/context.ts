@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
+import type { CertificateAuthority } from '../apple/certificate-authority.js';
+import type { AppleMdmService } from '../service/apple-mdm.js';
 import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
 import type { Storage } from '../storage/storage.js';
@@ -13,4 +15,6 @@ export interface AppContext {
   logger: Logger;
   metrics: Registry;
   commands: CommandQueue;
+  /** The Apple MDM channel: its protocol service and the CA that issues device identities. */
+  apple: { service: AppleMdmService; authority: CertificateAuthority };
 }

@@ -6,6 +6,8 @@ import { registerAuthentication } from './authentication.js';
 import type { AppContext } from './context.js';
 import { handleError } from './error-handler.js';
 import { registerHttpMetrics } from './http-metrics.js';
+import { appleCommandRoutes } from './routes/apple-command-routes.js';
+import { appleMdmRoutes } from './routes/apple-mdm-routes.js';
 import { assignmentRoutes } from './routes/assignment-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -46,6 +48,8 @@ export const ROUTE_MODULES: RouteModule[] = [
   settingsRoutes,
   enrollmentTokenRoutes,
   commandRoutes,
+  appleMdmRoutes,
+  appleCommandRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */

@@ -46,6 +46,15 @@ export class CommandQueue {
     return commands;
   }
 
+  /** This server's lease settings, for a store call that claims (recordAnswerAndClaimNext). */
+  claimOptions() {
+    return {
+      owner: this.#options.owner,
+      leaseMs: this.#options.resendAfterMs,
+      maxAttempts: this.#options.maxAttempts,
+    };
+  }
+
   /** The device's next command, leased to this server; undefined when there is nothing to send. */
   next(channel: CommandChannel, deviceId: string, now = Date.now()) {
     return this.#store.claimNextCommand({
