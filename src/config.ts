@@ -19,6 +19,14 @@ export interface Config {
   commandMaxAttempts: number;
   /** The APNs topic of the MDM push certificate (its UID), put in enrolment profiles. */
   apnsTopic: string;
+  /** APNs provider API; an http:// address is a local stand-in spoken to without TLS. */
+  apnsUrl: string;
+  apnsCertPath: string | undefined;
+  apnsKeyPath: string | undefined;
+  apnsPfxPath: string | undefined;
+  apnsPfxPassword: string | undefined;
+  /** Adds PUT /mdm/apple/bench/constant, the constant-plist ceiling route the benchmark uses. */
+  benchRoutes: boolean;
 }
 
 export function readConfig(
@@ -47,6 +55,12 @@ export function readConfig(
     commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
     commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
     apnsTopic: env.LATCH_APNS_TOPIC || 'com.apple.mgmt.External.latch-unconfigured',
+    apnsUrl: (env.LATCH_APNS_URL || 'https://api.push.apple.com').replace(/\/+$/, ''),
+    apnsCertPath: env.LATCH_APNS_CERT || undefined,
+    apnsKeyPath: env.LATCH_APNS_KEY || undefined,
+    apnsPfxPath: env.LATCH_APNS_PFX || undefined,
+    apnsPfxPassword: env.LATCH_APNS_PFX_PASSWORD || undefined,
+    benchRoutes: env.LATCH_BENCH_ROUTES === '1',
   };
 }
 

@@ -9,6 +9,7 @@ import { ensureAdmin } from './service/admin-accounts.js';
 import { loadAppleAuthority } from './service/apple-authority.js';
 import { IdentityVerifier } from './service/apple-identity.js';
 import { AppleMdmService } from './service/apple-mdm.js';
+import { ApplePusher } from './service/apple-push.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { connect } from './storage/kysely/connect.js';
@@ -67,6 +68,7 @@ export async function startServer(
   const identities = new IdentityVerifier(storage, authority);
   const apple = {
     authority,
+    pusher: new ApplePusher(storage, config, logger),
     service: new AppleMdmService({ storage, commands, secrets, identities }),
   };
   const context: AppContext = { config, storage, secrets, logger, metrics, commands, apple };
@@ -92,6 +94,7 @@ export async function startServer(
     async close() {
       clearInterval(sweeper);
       await app.close();
+      apple.pusher.close();
       await storage.close();
     },
   };

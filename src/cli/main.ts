@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerServeCommand } from './serve-command.js';
+import { registerSimulateCommand } from './simulate-command.js';
 
 const program = new Command('latch')
   .description('Latch device management server')
@@ -7,6 +8,7 @@ const program = new Command('latch')
   .exitOverride();
 
 registerServeCommand(program);
+registerSimulateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

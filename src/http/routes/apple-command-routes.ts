@@ -41,7 +41,7 @@ function commandInput(body: typeof NewAppleCommand.static): AppleCommandInput {
 }
 
 /** Queues an Apple MDM command for a list of devices or a group; all or none are queued. */
-export function appleCommandRoutes(app: FastifyInstance, { storage }: AppContext) {
+export function appleCommandRoutes(app: FastifyInstance, { storage, apple, logger }: AppContext) {
   app.post<{ Body: typeof NewAppleCommand.static }>(
     '/api/v1/apple/commands',
     { schema: { tags: ['commands'], body: NewAppleCommand } },
@@ -84,6 +84,9 @@ export function appleCommandRoutes(app: FastifyInstance, { storage }: AppContext
         });
         return rows;
       });
+      apple.pusher
+        .push(deviceIds)
+        .catch((error: unknown) => logger.warn({ err: error }, 'Apple push failed'));
       return reply.status(202).send({
         items: queued.map((c) => ({ id: c.id, deviceId: c.deviceId, requestType: c.requestType })),
       });

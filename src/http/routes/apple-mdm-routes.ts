@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { issueIdentity } from '../../apple/certificate-authority.js';
 import { buildEnrollmentProfile } from '../../apple/enrollment-profile.js';
 import { buildPkcs12 } from '../../apple/pkcs12.js';
+import { buildPlist } from '../../apple/plist.js';
 import { LatchError } from '../../errors.js';
 import { redeemEnrollmentToken } from '../../service/enrollment-tokens.js';
 import type { AppContext } from '../context.js';
@@ -11,6 +12,7 @@ import type { AppContext } from '../context.js';
 const CHECKIN_TYPE = 'application/x-apple-aspen-mdm-checkin';
 const CONNECT_TYPE = 'application/x-apple-aspen-mdm';
 const PLIST_ANSWER = 'application/xml; charset=utf-8';
+const CONSTANT_PLIST = buildPlist({ Command: { RequestType: 'ProfileList' }, CommandUUID: 'x' });
 const EnrollQuery = Type.Object(
   { token: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },
@@ -48,6 +50,17 @@ export function appleMdmRoutes(app: FastifyInstance, context: AppContext) {
       return reply.type(PLIST_ANSWER).send(answer);
     });
   });
+
+  if (config.benchRoutes) {
+    void app.register(async (scope) => {
+      scope.addContentTypeParser(CONNECT_TYPE, { parseAs: 'buffer' }, (_r, body, done) =>
+        done(null, body),
+      );
+      scope.put('/mdm/apple/bench/constant', async (_request, reply) =>
+        reply.type(PLIST_ANSWER).send(CONSTANT_PLIST),
+      );
+    });
+  }
 
   app.get<{ Querystring: typeof EnrollQuery.static }>(
     '/mdm/apple/enroll',
