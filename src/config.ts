@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Everything Latch reads from its environment, in one place; the README lists each variable. */
 export interface Config {
@@ -13,6 +14,8 @@ export interface Config {
   /** The address devices and browsers reach this server at; enrolment profiles embed it. */
   publicUrl: string;
   bodyLimitBytes: number;
+  /** The built console (index.html and assets/); `npm run build` writes it to web/dist. */
+  consoleDir: string;
   /** A sent command unanswered this long is handed out again. */
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
@@ -27,7 +30,23 @@ export interface Config {
   apnsPfxPassword: string | undefined;
   /** Adds PUT /mdm/apple/bench/constant, the constant-plist ceiling route the benchmark uses. */
   benchRoutes: boolean;
+  /** The Microsoft Store's winget REST source, and how Latch treats it. */
+  store: StoreConfig;
 }
+
+export interface StoreConfig {
+  url: string;
+  /** The whole budget of one call to the Store, retries included. */
+  timeoutMs: number;
+  retries: number;
+  backoffMs: number;
+  /** How long a search or manifest answer is served from the cache without asking again. */
+  cacheTtlMs: number;
+  maxResults: number;
+}
+
+/** web/dist of this checkout, seen from dist/src/config.js. */
+const BUILT_CONSOLE = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export function readConfig(
   env: NodeJS.ProcessEnv,
@@ -52,6 +71,7 @@ export function readConfig(
     logLevel: env.LATCH_LOG_LEVEL ?? 'info',
     publicUrl: (env.LATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     bodyLimitBytes,
+    consoleDir: resolve(env.LATCH_CONSOLE_DIR ?? BUILT_CONSOLE),
     commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
     commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
     apnsTopic: env.LATCH_APNS_TOPIC || 'com.apple.mgmt.External.latch-unconfigured',
@@ -61,6 +81,17 @@ export function readConfig(
     apnsPfxPath: env.LATCH_APNS_PFX || undefined,
     apnsPfxPassword: env.LATCH_APNS_PFX_PASSWORD || undefined,
     benchRoutes: env.LATCH_BENCH_ROUTES === '1',
+    store: {
+      url: (env.LATCH_STORE_URL || 'https://storeedgefd.dsx.mp.microsoft.com/v9.0').replace(
+        /\/+$/,
+        '',
+      ),
+      timeoutMs: positive(env, 'LATCH_STORE_TIMEOUT_MS', 10_000),
+      retries: positive(env, 'LATCH_STORE_ATTEMPTS', 3) - 1,
+      backoffMs: 200,
+      cacheTtlMs: positive(env, 'LATCH_STORE_CACHE_TTL_S', 3600) * 1000,
+      maxResults: positive(env, 'LATCH_STORE_MAX_RESULTS', 25),
+    },
   };
 }
 

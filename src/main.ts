@@ -5,11 +5,13 @@ import type { Config } from './config.js';
 import { sqlitePath } from './config.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
+import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
 import { loadAppleAuthority } from './service/apple-authority.js';
 import { IdentityVerifier } from './service/apple-identity.js';
 import { AppleMdmService } from './service/apple-mdm.js';
 import { ApplePusher } from './service/apple-push.js';
+import { PolicyEvents } from './service/policy-events.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { connect } from './storage/kysely/connect.js';
@@ -60,6 +62,7 @@ export async function startServer(
   collectDefaultMetrics({ register: metrics });
 
   const { generatedPassword } = await ensureAdmin(storage, config.adminPassword);
+  const policyEvents = new PolicyEvents();
   const commands = new CommandQueue(storage, {
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
@@ -71,7 +74,18 @@ export async function startServer(
     pusher: new ApplePusher(storage, config, logger),
     service: new AppleMdmService({ storage, commands, secrets, identities }),
   };
-  const context: AppContext = { config, storage, secrets, logger, metrics, commands, apple };
+  const storeCatalog = storeCatalogFrom(config.store, storage);
+  const context: AppContext = {
+    config,
+    storage,
+    secrets,
+    logger,
+    metrics,
+    commands,
+    policyEvents,
+    storeCatalog,
+    apple,
+  };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -106,7 +120,7 @@ function loginHint(config: Config, port: number, generatedPassword: string | und
   if (generatedPassword) {
     return (
       `${where}\nSign in as "admin" with the one-time password: ${generatedPassword}\n` +
-      'It is shown only now; change it or set LATCH_ADMIN_PASSWORD before the first start.\n'
+      'It is shown only now; change it with POST /api/v1/auth/password.\n'
     );
   }
   return `${where}\nSign in as "admin" with the password chosen at first start.\n`;

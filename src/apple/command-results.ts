@@ -1,6 +1,6 @@
 import type { DeviceObservation, EnrollmentType } from '../domain.js';
-import { isDict, parsePlistDict } from './plist.js';
-import type { PlistDict, PlistValue } from './plist.js';
+import { isDict, parsePlistDict } from './mdm-plist.js';
+import type { PlistDict, PlistValue } from './mdm-plist.js';
 
 /**
  * Reads the inventory out of command results

@@ -1,5 +1,5 @@
-import { buildPlist } from './plist.js';
-import type { PlistDict } from './plist.js';
+import { buildPlist } from './mdm-plist.js';
+import type { PlistDict } from './mdm-plist.js';
 
 /**
  * The MDM commands Latch sends, as Apple's schema names them

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { buildPlist } from './plist.js';
+import { buildPlist } from './mdm-plist.js';
 
 /** Every right Apple defines for AccessRights (mdm/profiles/com.apple.mdm.yaml): 1 to 4096. */
 export const ALL_ACCESS_RIGHTS = 8191;

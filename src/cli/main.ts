@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgentCommand } from './agent-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
+import { registerStoreCommand } from './store-command.js';
 
 const program = new Command('latch')
   .description('Latch device management server')
@@ -9,6 +11,8 @@ const program = new Command('latch')
 
 registerServeCommand(program);
 registerSimulateCommand(program);
+registerAgentCommand(program);
+registerStoreCommand(program);
 
 try {
   await program.parseAsync(process.argv);

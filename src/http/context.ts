@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { StoreCatalog } from '../catalog/msstore/store-catalog.js';
 import type { Config } from '../config.js';
 import type { CertificateAuthority } from '../apple/certificate-authority.js';
 import type { AppleMdmService } from '../service/apple-mdm.js';
 import type { ApplePusher } from '../service/apple-push.js';
+import type { PolicyEvents } from '../service/policy-events.js';
 import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
 import type { Storage } from '../storage/storage.js';
@@ -15,7 +17,11 @@ export interface AppContext {
   secrets: SecretBox;
   logger: Logger;
   metrics: Registry;
+  /** Policy assignment changes, for the delivery channels to react to. */
+  policyEvents: PolicyEvents;
   commands: CommandQueue;
   /** The Apple MDM channel: its protocol service and the CA that issues device identities. */
   apple: { service: AppleMdmService; authority: CertificateAuthority; pusher: ApplePusher };
+  /** The Microsoft Store catalog, cached in the database. */
+  storeCatalog: StoreCatalog;
 }

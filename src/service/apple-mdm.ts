@@ -7,8 +7,8 @@ import {
   removeProfileTarget,
   toJsonValue,
 } from '../apple/command-results.js';
-import { PlistError, buildPlist, parsePlistDict } from '../apple/plist.js';
-import type { PlistDict } from '../apple/plist.js';
+import { PlistError, buildPlist, parsePlistDict } from '../apple/mdm-plist.js';
+import type { PlistDict } from '../apple/mdm-plist.js';
 import type { Platform } from '../domain.js';
 import {
   appleBadMessage,

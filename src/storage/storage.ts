@@ -14,10 +14,14 @@ import type {
   User,
 } from '../domain.js';
 import type { AppleMdmStore } from './roles/apple-mdm.js';
+import type { PolicyStore } from './roles/policies.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
+import type { MountEventStore } from './roles/mount-events.js';
+import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
 
 export type * from './roles/command-queue.js';
 export type * from './roles/apple-mdm.js';
+export type * from './roles/policies.js';
 
 /**
  * Small role interfaces, one per job; services ask for the narrowest they need and `Storage`
@@ -138,7 +142,11 @@ export interface Storage
     AuditStore,
     SettingsStore,
     CredentialStore,
-    AppleMdmStore {
+    AppleMdmStore,
+    PolicyStore,
+    MountEventStore,
+    CatalogCacheStore,
+    StoreAppStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

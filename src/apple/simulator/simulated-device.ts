@@ -2,8 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { issuerAndSerial, signDetached } from '../cms.js';
 import { readPkcs12 } from '../pkcs12.js';
-import { buildPlist, isDict, parsePlistDict } from '../plist.js';
-import type { PlistDict, PlistValue } from '../plist.js';
+import { buildPlist, isDict, parsePlistDict } from '../mdm-plist.js';
+import type { PlistDict, PlistValue } from '../mdm-plist.js';
 
 /** What the enrolment profile told the device. */
 export interface EnrollmentSettings {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { issueIdentity } from '../../apple/certificate-authority.js';
 import { buildEnrollmentProfile } from '../../apple/enrollment-profile.js';
 import { buildPkcs12 } from '../../apple/pkcs12.js';
-import { buildPlist } from '../../apple/plist.js';
+import { buildPlist } from '../../apple/mdm-plist.js';
 import { LatchError } from '../../errors.js';
 import { redeemEnrollmentToken } from '../../service/enrollment-tokens.js';
 import type { AppContext } from '../context.js';
