@@ -10,6 +10,7 @@ import { ensureAdmin } from './service/admin-accounts.js';
 import { loadAppleAuthority } from './service/apple-authority.js';
 import { IdentityVerifier } from './service/apple-identity.js';
 import { AppleMdmService } from './service/apple-mdm.js';
+import { ApplePolicyDelivery } from './service/apple-policy-delivery.js';
 import { ApplePusher } from './service/apple-push.js';
 import { PolicyEvents } from './service/policy-events.js';
 import { CommandQueue } from './service/command-queue.js';
@@ -69,10 +70,24 @@ export async function startServer(
   });
   const authority = await loadAppleAuthority(storage, secrets);
   const identities = new IdentityVerifier(storage, authority);
+  const pusher = new ApplePusher(storage, config, logger);
+  const delivery = new ApplePolicyDelivery(storage, pusher, logger);
+  policyEvents.onPolicyChange(delivery.onPolicyChange);
   const apple = {
     authority,
-    pusher: new ApplePusher(storage, config, logger),
-    service: new AppleMdmService({ storage, commands, secrets, identities }),
+    pusher,
+    service: new AppleMdmService({
+      storage,
+      commands,
+      secrets,
+      identities,
+      // The default enrolment configuration goes out once the device can be pushed.
+      onFirstTokenUpdate: (deviceId) => {
+        delivery
+          .deliver([deviceId])
+          .catch((error: unknown) => logger.warn({ err: error }, 'enrolment delivery failed'));
+      },
+    }),
   };
   const storeCatalog = storeCatalogFrom(config.store, storage);
   const context: AppContext = {

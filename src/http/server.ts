@@ -7,6 +7,7 @@ import type { AppContext } from './context.js';
 import { handleError } from './error-handler.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { appleCommandRoutes } from './routes/apple-command-routes.js';
+import { appleDeviceRoutes } from './routes/apple-device-routes.js';
 import { appleMdmRoutes } from './routes/apple-mdm-routes.js';
 import { assignmentRoutes } from './routes/assignment-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
@@ -54,6 +55,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   commandRoutes,
   appleMdmRoutes,
   appleCommandRoutes,
+  appleDeviceRoutes,
   mountEventRoutes,
   storeAppRoutes,
 ];

@@ -62,6 +62,8 @@ export interface AppleMdmServiceOptions {
   commands: CommandQueue;
   secrets: SecretBox;
   identities: IdentityVerifier;
+  /** Called after a device's first TokenUpdate of an enrolment, when it can be pushed. */
+  onFirstTokenUpdate?: (deviceId: string) => void;
 }
 
 export class AppleMdmService {
@@ -69,12 +71,14 @@ export class AppleMdmService {
   readonly #commands: CommandQueue;
   readonly #secrets: SecretBox;
   readonly #identities: IdentityVerifier;
+  readonly #onFirstTokenUpdate: ((deviceId: string) => void) | undefined;
 
   constructor(options: AppleMdmServiceOptions) {
     this.#storage = options.storage;
     this.#commands = options.commands;
     this.#secrets = options.secrets;
     this.#identities = options.identities;
+    this.#onFirstTokenUpdate = options.onFirstTokenUpdate;
   }
 
   /** Handles one check-in message; returns the body to answer with (often empty). */
@@ -226,7 +230,8 @@ export class AppleMdmService {
       return;
     }
     const unlock = message.UnlockToken;
-    await this.#storage.transaction(async (s) => {
+    const first = await this.#storage.transaction(async (s) => {
+      const before = await s.getAppleEnrollment(deviceId);
       await s.updateApplePushTokens(
         deviceId,
         {
@@ -242,7 +247,9 @@ export class AppleMdmService {
       );
       // A check-in is one of the events after which delivery resumes after NotNow.
       await s.resumeQueue('apple', deviceId);
+      return before?.tokenUpdatedAt === null;
     });
+    if (first) this.#onFirstTokenUpdate?.(deviceId);
   }
 
   async #declarative(deviceId: string, message: PlistDict, now: number): Promise<string> {

@@ -18,7 +18,7 @@ export interface FleetOptions {
   durationMs?: number | undefined;
   /** Stop once every queue is empty and nothing happened for this long. */
   quietMs?: number | undefined;
-  /** Before enrolling, measure the constant-plist route for this long (needs LATCH_BENCH_ROUTES). */
+  /** First measure the constant-plist route this long (the server needs LATCH_BENCH_ROUTES). */
   ceilingMs?: number | undefined;
   /** Told of progress (e.g. "enrolled 1000"), one line at a time. */
   progress?: (line: string) => void;
