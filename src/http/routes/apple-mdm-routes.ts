@@ -31,8 +31,13 @@ export function appleMdmRoutes(app: FastifyInstance, context: AppContext) {
       (_request, body, done) => done(null, body),
     );
 
+    // Checked before any body parser runs, so a JSON or XML body is refused as a type, unread.
+    scope.addHook('onRequest', async (request) => {
+      const expected = request.url.startsWith('/mdm/apple/checkin') ? CHECKIN_TYPE : CONNECT_TYPE;
+      if (request.headers['content-type'] !== expected) throw wrongType(expected);
+    });
+
     scope.put('/mdm/apple/checkin', async (request, reply) => {
-      if (request.headers['content-type'] !== CHECKIN_TYPE) throw wrongType(CHECKIN_TYPE);
       const answer = await apple.service.checkin(
         request.body as Buffer,
         request.headers['mdm-signature'],
@@ -42,7 +47,6 @@ export function appleMdmRoutes(app: FastifyInstance, context: AppContext) {
     });
 
     scope.put('/mdm/apple/connect', async (request, reply) => {
-      if (request.headers['content-type'] !== CONNECT_TYPE) throw wrongType(CONNECT_TYPE);
       const answer = await apple.service.connect(
         request.body as Buffer,
         request.headers['mdm-signature'],
