@@ -36,6 +36,16 @@ export interface Config {
   clientCertHeader: string;
   /** Queued commands sent to a Windows device in one OMA-DM message at most. */
   windowsCommandsPerMessage: number;
+  /** The APNs topic of the MDM push certificate (its UID), put in enrolment profiles. */
+  apnsTopic: string;
+  /** APNs provider API; an http:// address is a local stand-in spoken to without TLS. */
+  apnsUrl: string;
+  apnsCertPath: string | undefined;
+  apnsKeyPath: string | undefined;
+  apnsPfxPath: string | undefined;
+  apnsPfxPassword: string | undefined;
+  /** Adds PUT /mdm/apple/bench/constant, the constant-plist ceiling route the benchmark uses. */
+  benchRoutes: boolean;
   /** The Microsoft Store's winget REST source, and how Latch treats it. */
   store: StoreConfig;
   /** Files of the identity that signs configuration profiles; all unset: profiles go unsigned. */
@@ -105,6 +115,13 @@ export function readConfig(
       .filter(Boolean),
     clientCertHeader: (env.LATCH_CLIENT_CERT_HEADER ?? 'x-client-cert').toLowerCase(),
     windowsCommandsPerMessage: positive(env, 'LATCH_WINDOWS_COMMANDS_PER_MESSAGE', 10),
+    apnsTopic: env.LATCH_APNS_TOPIC || 'com.apple.mgmt.External.latch-unconfigured',
+    apnsUrl: (env.LATCH_APNS_URL || 'https://api.push.apple.com').replace(/\/+$/, ''),
+    apnsCertPath: env.LATCH_APNS_CERT || undefined,
+    apnsKeyPath: env.LATCH_APNS_KEY || undefined,
+    apnsPfxPath: env.LATCH_APNS_PFX || undefined,
+    apnsPfxPassword: env.LATCH_APNS_PFX_PASSWORD || undefined,
+    benchRoutes: env.LATCH_BENCH_ROUTES === '1',
     store: {
       url: (env.LATCH_STORE_URL || 'https://storeedgefd.dsx.mp.microsoft.com/v9.0').replace(
         /\/+$/,

@@ -7,6 +7,11 @@ import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
+import { loadAppleAuthority } from './service/apple-authority.js';
+import { IdentityVerifier } from './service/apple-identity.js';
+import { AppleMdmService } from './service/apple-mdm.js';
+import { ApplePolicyDelivery } from './service/apple-policy-delivery.js';
+import { ApplePusher } from './service/apple-push.js';
 import { PolicyEvents } from './service/policy-events.js';
 import { loadConfiguredSigner } from './service/profile-signer.js';
 import { AgentChannel } from './service/agent/agent-channel.js';
@@ -70,6 +75,27 @@ export async function startServer(
     maxAttempts: config.commandMaxAttempts,
   });
   const windowsCommands = new WindowsCommands(commands, storage);
+  const authority = await loadAppleAuthority(storage, secrets);
+  const identities = new IdentityVerifier(storage, authority);
+  const pusher = new ApplePusher(storage, config, logger);
+  const delivery = new ApplePolicyDelivery(storage, pusher, logger);
+  policyEvents.onPolicyChange(delivery.onPolicyChange);
+  const apple = {
+    authority,
+    pusher,
+    service: new AppleMdmService({
+      storage,
+      commands,
+      secrets,
+      identities,
+      // The default enrolment configuration goes out once the device can be pushed.
+      onFirstTokenUpdate: (deviceId) => {
+        delivery
+          .deliver([deviceId])
+          .catch((error: unknown) => logger.warn({ err: error }, 'enrolment delivery failed'));
+      },
+    }),
+  };
   const storeCatalog = storeCatalogFrom(config.store, storage);
   const agentChannel = new AgentChannel({
     storage,
@@ -94,6 +120,7 @@ export async function startServer(
     profileSigner,
     storeCatalog,
     agentChannel,
+    apple,
   };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
@@ -119,6 +146,7 @@ export async function startServer(
       clearInterval(sweeper);
       await app.close();
       await agentChannel.close();
+      apple.pusher.close();
       await storage.close();
     },
   };

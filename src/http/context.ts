@@ -3,6 +3,9 @@ import type { Registry } from 'prom-client';
 import type { StoreCatalog } from '../catalog/msstore/store-catalog.js';
 import type { SigningIdentity } from '../apple/profile-signing.js';
 import type { Config } from '../config.js';
+import type { CertificateAuthority } from '../apple/certificate-authority.js';
+import type { AppleMdmService } from '../service/apple-mdm.js';
+import type { ApplePusher } from '../service/apple-push.js';
 import type { PolicyEvents } from '../service/policy-events.js';
 import type { AgentChannel } from '../service/agent/agent-channel.js';
 import type { CommandQueue } from '../service/command-queue.js';
@@ -32,6 +35,8 @@ export interface AppContext {
   windowsAuthority: WindowsCertificateAuthority;
   /** Compiles the storage-restriction policy for Windows devices and reads it back. */
   windowsStoragePolicy: WindowsStoragePolicy;
+  /** The Apple MDM channel: its protocol service and the CA that issues device identities. */
+  apple: { service: AppleMdmService; authority: CertificateAuthority; pusher: ApplePusher };
   /** The Microsoft Store catalog, cached in the database. */
   storeCatalog: StoreCatalog;
 }

@@ -9,6 +9,9 @@ import { handleError } from './error-handler.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { agentAdminRoutes } from './routes/agent-admin-routes.js';
 import { agentRoutes } from './routes/agent-routes.js';
+import { appleCommandRoutes } from './routes/apple-command-routes.js';
+import { appleDeviceRoutes } from './routes/apple-device-routes.js';
+import { appleMdmRoutes } from './routes/apple-mdm-routes.js';
 import { assignmentRoutes } from './routes/assignment-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -61,6 +64,9 @@ export const ROUTE_MODULES: RouteModule[] = [
   windowsEnrollmentRoutes,
   windowsMdmRoutes,
   windowsAdminRoutes,
+  appleMdmRoutes,
+  appleCommandRoutes,
+  appleDeviceRoutes,
   mountEventRoutes,
   storeAppRoutes,
 ];

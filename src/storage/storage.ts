@@ -13,6 +13,7 @@ import type {
   Platform,
   User,
 } from '../domain.js';
+import type { AppleMdmStore } from './roles/apple-mdm.js';
 import type { PolicyStore } from './roles/policies.js';
 import type { AgentChannelStore } from './roles/agent-channel.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
@@ -21,6 +22,7 @@ import type { MountEventStore } from './roles/mount-events.js';
 import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
 
 export type * from './roles/command-queue.js';
+export type * from './roles/apple-mdm.js';
 export type * from './roles/policies.js';
 export type * from './roles/windows-mdm.js';
 
@@ -143,6 +145,7 @@ export interface Storage
     AuditStore,
     SettingsStore,
     CredentialStore,
+    AppleMdmStore,
     PolicyStore,
     MountEventStore,
     CatalogCacheStore,

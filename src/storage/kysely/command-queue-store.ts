@@ -162,6 +162,20 @@ export function commandQueueStore(db: Executor, dialect: 'sqlite' | 'postgres'):
       });
     },
 
+    async recordAnswerAndClaimNext(answer, claim) {
+      return inTransaction(db, async (trx) => {
+        const store = commandQueueStore(trx, dialect);
+        const outcome = await store.recordCommandAnswer(answer);
+        const next = await store.claimNextCommand({
+          ...claim,
+          channel: answer.channel,
+          deviceId: answer.deviceId,
+          now: answer.now,
+        });
+        return { answer: outcome, next };
+      });
+    },
+
     async getCommand(id) {
       const row = await db
         .selectFrom('commands')

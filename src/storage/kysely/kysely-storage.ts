@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Storage } from '../storage.js';
 import { agentChannelStore } from './agent-channel-store.js';
+import { appleMdmStore } from './apple-mdm-store.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
 import { commandQueueStore } from './command-queue-store.js';
@@ -35,6 +36,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...policyStore(db),
     ...agentChannelStore(db),
     ...commandQueueStore(db, connection.dialect),
+    ...appleMdmStore(db),
     ...mountEventStore(db),
     ...catalogCacheStore(db),
     ...storeAppStore(db),
