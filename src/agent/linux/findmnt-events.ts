@@ -1,4 +1,4 @@
-/** One change of the mount table, from `findmnt --poll -r -n -o ACTION,SOURCE,TARGET,FSTYPE,OPTIONS`. */
+/** One change of the mount table, from `findmnt --poll -r -n -o` {@link FINDMNT_COLUMNS}. */
 export interface MountTableChange {
   action: 'mount' | 'umount' | 'remount' | 'move';
   source: string;
