@@ -10,7 +10,7 @@ import {
 } from './enforcement-state.js';
 import type { MountReport } from './mount-report.js';
 import { isReportable, mountReport } from './mount-report.js';
-import type { RestrictionSettings } from './restriction-settings.js';
+import type { StorageRestriction } from '../service/policy-engine.js';
 import type { UserNotice } from './user-notice.js';
 import { noticeForDecision, trayStatusText } from './user-notice.js';
 
@@ -33,16 +33,16 @@ export interface StorageControlOptions {
  */
 export class StorageControl {
   readonly #options: StorageControlOptions;
-  #settings: RestrictionSettings | undefined;
+  #settings: StorageRestriction | null;
   #state: EnforcementState;
 
-  constructor(options: StorageControlOptions, settings?: RestrictionSettings) {
+  constructor(options: StorageControlOptions, settings: StorageRestriction | null = null) {
     this.#options = options;
-    this.#settings = active(settings);
-    this.#state = bootState(options.bootId, this.#settings !== undefined);
+    this.#settings = settings;
+    this.#state = bootState(options.bootId, settings !== null);
   }
 
-  get settings(): RestrictionSettings | undefined {
+  get settings(): StorageRestriction | null {
     return this.#settings;
   }
 
@@ -57,10 +57,10 @@ export class StorageControl {
 
   /**
    * Applies new settings from the server. On arrival, `mounted` (the volumes mounted right now)
-   * stay until restart or logout; removal (undefined or mode off) lifts every refusal at once.
+   * stay until restart or logout; removal (null) lifts every refusal at once.
    */
-  applySettings(settings: RestrictionSettings | undefined, mounted: readonly MountedVolume[]) {
-    this.#settings = active(settings);
+  applySettings(settings: StorageRestriction | null, mounted: readonly MountedVolume[]) {
+    this.#settings = settings;
     this.#state = this.#settings
       ? restrictionArrived(this.#state, mounted)
       : restrictionRemoved(this.#state);
@@ -95,8 +95,4 @@ export class StorageControl {
     const notice = noticeForDecision(this.#settings, decision);
     if (notice) this.#options.onNotice(notice);
   }
-}
-
-function active(settings: RestrictionSettings | undefined): RestrictionSettings | undefined {
-  return settings && settings.mode !== 'off' ? settings : undefined;
 }

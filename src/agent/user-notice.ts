@@ -1,5 +1,5 @@
 import type { MountDecision } from './decide-mount.js';
-import type { RestrictionSettings } from './restriction-settings.js';
+import type { StorageRestriction } from '../service/policy-engine.js';
 
 /** A system notification the tray app raises; its action opens `actionUrl`. */
 export interface UserNotice {
@@ -12,8 +12,8 @@ export interface UserNotice {
  * The tray's status line: the policy's text while mounts are refused or made read-only, nothing
  * in audit mode (nothing is refused, so the user is not told) or without a restriction.
  */
-export function trayStatusText(settings: RestrictionSettings | undefined): string | undefined {
-  if (!settings || settings.mode === 'off' || settings.mode === 'audit') return undefined;
+export function trayStatusText(settings: StorageRestriction | null): string | undefined {
+  if (!settings || settings.mode === 'audit') return undefined;
   return settings.statusText;
 }
 
@@ -22,7 +22,7 @@ export function trayStatusText(settings: RestrictionSettings | undefined): strin
  * with the policy's text and help page; undefined for allowed and audited mounts.
  */
 export function noticeForDecision(
-  settings: RestrictionSettings | undefined,
+  settings: StorageRestriction | null,
   decision: MountDecision,
 ): UserNotice | undefined {
   if (!settings || (decision.decision !== 'deny' && decision.decision !== 'read-only')) {

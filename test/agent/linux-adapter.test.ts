@@ -10,7 +10,7 @@ import { LinuxStorageAdapter } from '../../src/agent/linux/linux-storage-adapter
 import { parseUdevOutput, usbInterfaceOf } from '../../src/agent/linux/udev-events.js';
 import { readLsblkJson } from '../../src/agent/lsblk.js';
 import type { MountReport } from '../../src/agent/mount-report.js';
-import { restrictionSettings } from '../../src/agent/restriction-settings.js';
+import { restrictionOfMode } from '../../src/agent/restriction-of-mode.js';
 import { StorageControl } from '../../src/agent/storage-control.js';
 import { readAgentFixture } from '../helpers/agent-fixtures.js';
 import { readFixture } from '../helpers/fixtures.js';
@@ -25,7 +25,7 @@ function control(mode: 'block' | 'read-only', reports: MountReport[] = []) {
       onReport: (report) => reports.push(report),
       onNotice: () => undefined,
     },
-    restrictionSettings(mode),
+    restrictionOfMode(mode),
   );
 }
 

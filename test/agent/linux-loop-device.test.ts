@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { applyLinuxAction } from '../../src/agent/linux/linux-enforcement.js';
 import { LinuxStorageAdapter } from '../../src/agent/linux/linux-storage-adapter.js';
 import { localLinuxSystem } from '../../src/agent/linux/linux-system.js';
-import { restrictionSettings } from '../../src/agent/restriction-settings.js';
+import { restrictionOfMode } from '../../src/agent/restriction-of-mode.js';
 import { StorageControl } from '../../src/agent/storage-control.js';
 
 const system = localLinuxSystem();
@@ -64,7 +64,7 @@ describe('Linux adapter on a real loop device', () => {
         onReport: () => assert.fail('an allowed mount is not reported'),
         onNotice: () => assert.fail('an allowed mount raises no notice'),
       },
-      restrictionSettings('block'),
+      restrictionOfMode('block'),
     );
     const adapter = new LinuxStorageAdapter(control, system, () => 'root');
 
