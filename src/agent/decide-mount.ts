@@ -25,10 +25,11 @@ export interface MountRequest {
 
 /**
  * Decides a mount: a pure function of the volume, the restriction the policy engine computed for
- * this device (null or undefined = none) and the state, at time `now` (epoch ms). Order: no restriction → allow; not refusable (internal, disk
- * image, network, internal optical, the system disk) → allow; an unexpired device exception →
- * allow; mounted before the restriction arrived, in this boot → allow; otherwise the mode decides:
- * block → deny, read-only → read-only (unknown media stays deny), audit → audit.
+ * this device (null or undefined = none) and the state, at time `now` (epoch ms). Order: no
+ * restriction → allow; not refusable (internal, disk image, network, internal optical, the system
+ * disk) → allow; an unexpired device exception → allow; mounted before the restriction arrived,
+ * in this boot → allow; otherwise the mode decides: block → deny, read-only → read-only (unknown
+ * media stays deny), audit → audit.
  */
 export function decideMount(
   request: MountRequest,
