@@ -1,8 +1,10 @@
+import { agentStorageBenchmark } from './agent-storage-bench.js';
 import { startupBenchmark } from './startup-bench.js';
 
 /** Every benchmark by name; `npm run bench` runs them all, `npm run bench -- NAME` one. */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   startup: startupBenchmark,
+  'agent-storage': agentStorageBenchmark,
 };
 
 const wanted = process.argv.slice(2);

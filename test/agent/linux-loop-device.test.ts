@@ -49,6 +49,8 @@ describe('Linux adapter on a real loop device', () => {
   after(async () => {
     if (loop) {
       await system.run('umount', [loop.target]).catch(() => undefined);
+      // The read-only flag outlives the attachment: clear it so the loop device is reusable.
+      await system.run('blockdev', ['--setrw', loop.device]).catch(() => undefined);
       await system.run('losetup', ['-d', loop.device]).catch(() => undefined);
     }
     await rm(dir, { recursive: true, force: true });

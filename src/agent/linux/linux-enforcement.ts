@@ -1,3 +1,4 @@
+import type { CommandRunner } from '../command-runner.js';
 import type { MountVerdict } from '../decide-mount.js';
 import type { VolumeDescription } from '../volume-description.js';
 
@@ -42,9 +43,6 @@ function mountsOf(volume: VolumeDescription): string[] {
   const all = volume.mountPoints ?? (volume.mountPoint ? [volume.mountPoint] : []);
   return all.filter((mount) => mount.startsWith('/'));
 }
-
-/** Runs an external command and answers its standard output; rejects when it fails. */
-export type CommandRunner = (command: string, args: readonly string[]) => Promise<string>;
 
 /** Where the Linux actions write: the command runner and the sysfs root (`/sys`). */
 export interface LinuxSystem {
