@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { followLines } from '../../src/agent/follow-lines.js';
 import { parseMountTableChange } from '../../src/agent/linux/findmnt-events.js';
 import type { LinuxSystem } from '../../src/agent/linux/linux-enforcement.js';
 import { planLinuxEnforcement } from '../../src/agent/linux/linux-enforcement.js';
@@ -133,5 +134,82 @@ describe('Linux adapter on recorded outputs', () => {
       },
     ]);
     await rm(sysfs, { recursive: true });
+  });
+});
+
+describe('Linux adapter at start and after new settings', () => {
+  // lsblk answers with the recorded USB stick and NVMe disk, the stick's bus added; udevadm with
+  // the recorded sysfs path of a USB stick.
+  const lsblk = JSON.parse(readFixture('disks', 'linux-lsblk_usb-stick-and-nvme.json'));
+  lsblk.blockdevices[0].tran = 'usb';
+  const devpath = parseUdevOutput(readAgentFixture('udevadm-info-usb-flashdrive.txt'))[0]!.devpath;
+
+  function recordedSystem(calls: string[], writes: string[]): LinuxSystem {
+    return {
+      sysfsRoot: '/sys',
+      run: async (command, args) => {
+        calls.push(`${command} ${args.join(' ')}`);
+        if (command === 'lsblk') return JSON.stringify(lsblk);
+        return command === 'udevadm' ? `${devpath}\n` : '';
+      },
+      writeFile: async (path, data) => {
+        writes.push(`${path}=${data}`);
+      },
+    };
+  }
+
+  it('refuses a stick that was mounted before boot, and leaves the system disk alone', async () => {
+    const calls: string[] = [];
+    const writes: string[] = [];
+    const adapter = new LinuxStorageAdapter(
+      control('block'),
+      recordedSystem(calls, writes),
+      () => 'ada',
+    );
+
+    const outcomes = await adapter.reconcile();
+
+    assert.deepEqual(
+      outcomes.map((o) => `${o.device} ${o.decision.decision} ${o.decision.rule}`),
+      ['sda deny external-bus'],
+    );
+    assert.deepEqual(calls, [
+      'lsblk --json -O',
+      'udevadm info --query=path --name=sda',
+      'umount /media/user01/Temp',
+    ]);
+    assert.deepEqual(writes, ['/sys/bus/usb/devices/3-1.3:1.0/authorized=0']);
+  });
+
+  it('keeps the stick when it was mounted before the restriction arrived', async () => {
+    const calls: string[] = [];
+    const storage = control('block');
+    const adapter = new LinuxStorageAdapter(storage, recordedSystem(calls, []), () => 'ada');
+    storage.applySettings(null, []);
+
+    const mounted = await adapter.mountedVolumes();
+    storage.applySettings(restrictionOfMode('block'), mounted);
+    const outcomes = await adapter.reconcile();
+
+    assert.deepEqual(
+      mounted.map((m) => m.key),
+      ['linux:sda', 'linux:nvme0n1p3', 'linux:nvme0n1p1', 'linux:nvme0n1p2'],
+    );
+    assert.deepEqual(outcomes, []);
+  });
+});
+
+describe('following a command line by line', () => {
+  it('hands every line over in order and resolves when the command ends', async () => {
+    const lines: string[] = [];
+
+    await followLines(
+      'printf',
+      ['one\\ntwo\\n'],
+      async (line) => lines.push(line),
+      new AbortController().signal,
+    );
+
+    assert.deepEqual(lines, ['one', 'two']);
   });
 });

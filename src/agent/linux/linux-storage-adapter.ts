@@ -1,13 +1,16 @@
 import type { MountDecision } from '../decide-mount.js';
+import type { MountedVolume } from '../enforcement-state.js';
+import { followLines } from '../follow-lines.js';
 import { volumeKey } from '../decide-mount.js';
 import { readLsblkJson } from '../lsblk.js';
 import type { StorageControl } from '../storage-control.js';
 import type { VolumeDescription } from '../volume-description.js';
 import type { MountTableChange } from './findmnt-events.js';
+import { FINDMNT_COLUMNS, parseMountTableChange } from './findmnt-events.js';
 import type { LinuxAction, LinuxSystem } from './linux-enforcement.js';
 import { applyLinuxAction, planLinuxEnforcement } from './linux-enforcement.js';
 import type { UdevEvent } from './udev-events.js';
-import { usbInterfaceOf } from './udev-events.js';
+import { UdevEventSplitter, usbInterfaceOf } from './udev-events.js';
 
 /** What the adapter did about one device. */
 export interface LinuxOutcome {
@@ -31,6 +34,63 @@ export class LinuxStorageAdapter {
     this.#control = control;
     this.#system = system;
     this.#user = user;
+  }
+
+  /**
+   * Follows udev block events and mount-table changes until `signal` aborts. Errors of one event
+   * (a device gone before lsblk saw it) are passed to `onError` and do not stop the others.
+   */
+  async follow(signal: AbortSignal, onError: (error: unknown) => void): Promise<void> {
+    const udev = new UdevEventSplitter();
+    const guard = (work: Promise<unknown>) => work.catch(onError);
+    await Promise.all([
+      followLines(
+        'udevadm',
+        ['monitor', '--udev', '--property', '--subsystem-match=block'],
+        async (line) => {
+          const event = udev.push(line);
+          if (event) await guard(this.handleBlockEvent(event));
+        },
+        signal,
+      ),
+      followLines(
+        'findmnt',
+        ['--poll', '-r', '-n', '-o', FINDMNT_COLUMNS],
+        async (line) => {
+          const change = parseMountTableChange(line);
+          if (change) await guard(this.handleMountChange(change));
+        },
+        signal,
+      ),
+    ]);
+  }
+
+  /** The volumes mounted now, for the restriction's arrival (they stay until restart or logout). */
+  async mountedVolumes(): Promise<MountedVolume[]> {
+    const volumes = readLsblkJson(await this.#system.run('lsblk', ['--json', '-O']));
+    return volumes
+      .filter((volume) => volume.mountPoint !== undefined)
+      .map((volume) => ({ key: volumeKey(volume), user: this.#user() }));
+  }
+
+  /**
+   * Decides every mounted volume again (at start, after new settings, after a logout) and
+   * carries out the decisions: at boot nothing counts as already mounted.
+   */
+  async reconcile(): Promise<LinuxOutcome[]> {
+    const volumes = readLsblkJson(await this.#system.run('lsblk', ['--json', '-O']));
+    const outcomes: LinuxOutcome[] = [];
+    for (const volume of volumes) {
+      if (volume.mountPoint === undefined || volume.device === undefined) continue;
+      const decision = this.#control.decideMount({ volume }, this.#user());
+      if (decision.decision === 'allow' || decision.decision === 'audit') continue;
+      const usbInterface =
+        decision.decision === 'deny' && volume.protocol === 'usb'
+          ? await this.#usbInterfaceOf(volume.wholeDevice)
+          : undefined;
+      outcomes.push(await this.#enforce(volume.device, [volume], decision, usbInterface));
+    }
+    return outcomes;
   }
 
   /** Describes a device and its children (`sdb` → sdb, sdb1, …) as lsblk prints them. */
