@@ -239,4 +239,36 @@ describe('diskutil activity fallback', () => {
     assert.equal(reports[0]?.disk, 'disk5');
     assert.equal(reports[0]?.rule, 'external-bus');
   });
+
+  it('only unmounts a refused volume of a composite USB device, never ejects it', async () => {
+    const { control } = setUp('block');
+    // The recorded system_profiler output with the stick made the third interface of a printer.
+    const usb = JSON.parse(
+      readFixture(
+        'disks',
+        'macos-spusbdatatype_usb-stick-gpt-via-thunderbolt-display-hub_m1pro.json',
+      ),
+    );
+    usb.SPUSBDataType[4]._items[0]._items[3].Media[0]['USB Interface'] = 2;
+    const calls: string[] = [];
+    const adapter = new DiskutilActivityAdapter(
+      control,
+      async (command, args) => {
+        calls.push(`${command} ${args.join(' ')}`);
+        if (command === 'diskutil' && args[0] === 'info') return STICK_PLIST;
+        return command === 'system_profiler' ? JSON.stringify(usb) : '';
+      },
+      () => 'ada',
+    );
+
+    await adapter.handleLine(
+      "***DiskDescriptionChanged ('disk5s2', DAVolumePath = 'file:///Volumes/OEL9/') Time=20240101-10:00:00.0000",
+    );
+
+    assert.deepEqual(calls, [
+      'diskutil info -plist disk5s2',
+      'system_profiler -json SPUSBDataType',
+      'diskutil unmount force disk5s2',
+    ]);
+  });
 });
