@@ -271,4 +271,43 @@ describe('diskutil activity fallback', () => {
       'diskutil unmount force disk5s2',
     ]);
   });
+
+  it('enumerates mounted volumes with diskutil list at start and refuses the USB stick', async () => {
+    const { control, reports } = setUp('block');
+    const calls: string[] = [];
+    // Recordings of one Mac: diskutil list with the Cruzer as disk2, and the Cruzer's info.
+    const adapter = new DiskutilActivityAdapter(
+      control,
+      async (command, args) => {
+        calls.push(`${command} ${args.join(' ')}`);
+        if (args[0] === 'list') {
+          return readFixture('disks', 'list-all_intel-mac-apfs-with-usb-thumb-drive_list.plist');
+        }
+        if (args[0] === 'info') return STICK_PLIST;
+        // This Mac's USB listing was not recorded; another Mac's, without disk2, stands in, so
+        // the stick is not known to be storage-only and is unmounted without an eject.
+        return command === 'system_profiler'
+          ? readFixture(
+              'disks',
+              'macos-spusbdatatype_usb-stick-gpt-via-thunderbolt-display-hub_m1pro.json',
+            )
+          : '';
+      },
+      () => 'ada',
+    );
+
+    const outcomes = await adapter.reconcile();
+
+    assert.deepEqual(calls, [
+      'diskutil list -plist',
+      'diskutil info -plist disk2',
+      'system_profiler -json SPUSBDataType',
+      'diskutil unmount force disk2',
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => `${o.device} ${o.decision.rule}`),
+      ['disk2 external-bus'],
+    );
+    assert.equal(reports[0]?.volumeName, 'NO NAME');
+  });
 });

@@ -2,6 +2,9 @@ import type { MountDecision } from '../decide-mount.js';
 import { volumeKey } from '../decide-mount.js';
 import { wholeDiskOf } from '../disk-arbitration.js';
 import { readDiskutilInfoPlist } from '../diskutil-info.js';
+import { readDiskutilListPlist } from '../diskutil-list.js';
+import type { MountedVolume } from '../enforcement-state.js';
+import type { VolumeDescription } from '../volume-description.js';
 import type { CommandRunner } from '../command-runner.js';
 import type { StorageControl } from '../storage-control.js';
 import { readUsbStorageDevices } from '../usb-topology.js';
@@ -82,6 +85,43 @@ export class DiskutilActivityAdapter {
     const commands = await this.#commandsFor(event.device, decision, volume.protocol);
     for (const [command, ...args] of commands) await this.#run(command!, args);
     return { device: event.device, decision, commands };
+  }
+
+  /**
+   * The volumes mounted now, from `diskutil list -plist` and `diskutil info -plist` of each
+   * mounted one outside the boot volume group.
+   */
+  async mountedVolumes(): Promise<VolumeDescription[]> {
+    const listed = readDiskutilListPlist(await this.#run('diskutil', ['list', '-plist']));
+    const mounted: VolumeDescription[] = [];
+    for (const entry of listed) {
+      if (entry.mountPoint === undefined || entry.system || entry.device === undefined) continue;
+      const info = readDiskutilInfoPlist(
+        await this.#run('diskutil', ['info', '-plist', entry.device]),
+      );
+      mounted.push({ ...info, device: entry.device, mountPoint: entry.mountPoint });
+    }
+    return mounted;
+  }
+
+  /** Mounted volumes as the restriction's arrival records them (their user: the console user). */
+  async mountedVolumeKeys(): Promise<MountedVolume[]> {
+    return (await this.mountedVolumes()).map((v) => ({ key: volumeKey(v), user: this.#user() }));
+  }
+
+  /**
+   * Decides every mounted volume again (at start, after new settings, after a logout) and carries
+   * out the decisions: at boot nothing counts as already mounted.
+   */
+  async reconcile(): Promise<ActivityOutcome[]> {
+    const outcomes: ActivityOutcome[] = [];
+    for (const volume of await this.mountedVolumes()) {
+      const decision = this.#control.decideMount({ volume, key: volumeKey(volume) }, this.#user());
+      const commands = await this.#commandsFor(volume.device!, decision, volume.protocol);
+      for (const [command, ...args] of commands) await this.#run(command!, args);
+      if (commands.length > 0) outcomes.push({ device: volume.device!, decision, commands });
+    }
+    return outcomes;
   }
 
   async #commandsFor(
