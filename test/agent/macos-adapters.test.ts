@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { readDiskArbitrationText } from '../../src/agent/disk-arbitration.js';
 import { readDiskutilInfoPlist } from '../../src/agent/diskutil-info.js';
@@ -108,6 +109,35 @@ describe('Endpoint Security bridge', () => {
         'Contact your IT admin for more information.',
       actionUrl: 'https://help.example.com/usb',
     });
+  });
+
+  it('serves a stream, answering a quick event while a slow one waits for its description', async () => {
+    const { control } = setUp('block');
+    const written: string[] = [];
+    let describeSlowly: (() => void) | undefined;
+    const bridge = new EsBridge(control, {
+      write: (line) => written.push(line),
+      describe: () =>
+        new Promise((resolve) => {
+          describeSlowly = () => resolve(readDiskutilInfoPlist(SSD_PLIST));
+        }),
+      now: () => NOW,
+    });
+    const input = new PassThrough();
+    const served = bridge.serve(input);
+
+    input.write(`${stream()[2]}\n${stream()[1]}\n`);
+    await new Promise((resolve) => setImmediate(resolve));
+    const beforeSlow = written.map((line) => JSON.parse(line).id);
+    describeSlowly?.();
+    input.end();
+    await served;
+
+    assert.deepEqual(beforeSlow, ['2']);
+    assert.deepEqual(
+      written.map((line) => JSON.parse(line).id),
+      ['2', '3'],
+    );
   });
 
   it('denies external media when no description arrives before the deadline', async () => {

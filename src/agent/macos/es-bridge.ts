@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { MountDecision } from '../decide-mount.js';
 import { volumeKey } from '../decide-mount.js';
 import { describeDiskArbitration } from '../disk-arbitration.js';
@@ -68,6 +70,20 @@ export class EsBridge {
   constructor(control: StorageControl, options: EsBridgeOptions) {
     this.#control = control;
     this.#options = options;
+  }
+
+  /**
+   * Reads the extension's messages from `input` until it ends. Events are handled side by side:
+   * each verdict carries its id, and one slow description must not hold the others past their
+   * deadlines.
+   */
+  async serve(input: Readable): Promise<void> {
+    const pending = new Set<Promise<unknown>>();
+    for await (const line of createInterface({ input })) {
+      const work = this.handleLine(line).finally(() => pending.delete(work));
+      pending.add(work);
+    }
+    await Promise.all(pending);
   }
 
   /** Handles one line from the extension; a line that is not a message is ignored. */
