@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Everything Latch reads from its environment, in one place; the README lists each variable. */
 export interface Config {
@@ -13,12 +14,28 @@ export interface Config {
   /** The address devices and browsers reach this server at; enrolment profiles embed it. */
   publicUrl: string;
   bodyLimitBytes: number;
+  /** The built console (index.html and assets/); `npm run build` writes it to web/dist. */
+  consoleDir: string;
+  /** How often an idle agent checks in. */
+  agentCheckinIntervalSeconds: number;
+  /** Each device's agent request budget: a burst, refilled at so many a minute. */
+  agentRatePerMinute: number;
+  agentRateBurst: number;
+  /** Header in which a TLS-terminating proxy forwards the agent's client certificate. */
+  agentCertificateHeader: string | undefined;
   /** A sent command unanswered this long is handed out again. */
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
   commandMaxAttempts: number;
   /** The Microsoft Store's winget REST source, and how Latch treats it. */
   store: StoreConfig;
+  /** Files of the identity that signs configuration profiles; all unset: profiles go unsigned. */
+  profileSigning: {
+    certificateFile: string | undefined;
+    keyFile: string | undefined;
+    pkcs12File: string | undefined;
+    passphrase: string | undefined;
+  };
 }
 
 export interface StoreConfig {
@@ -31,6 +48,9 @@ export interface StoreConfig {
   cacheTtlMs: number;
   maxResults: number;
 }
+
+/** web/dist of this checkout, seen from dist/src/config.js. */
+const BUILT_CONSOLE = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export function readConfig(
   env: NodeJS.ProcessEnv,
@@ -45,6 +65,10 @@ export function readConfig(
     throw new Error('LATCH_BODY_LIMIT must be a positive number of bytes');
   }
   return {
+    agentCheckinIntervalSeconds: positive(env, 'LATCH_AGENT_CHECKIN_INTERVAL', 60),
+    agentRatePerMinute: positive(env, 'LATCH_AGENT_RATE_PER_MINUTE', 120),
+    agentRateBurst: positive(env, 'LATCH_AGENT_RATE_BURST', 30),
+    agentCertificateHeader: env.LATCH_AGENT_CERT_HEADER?.toLowerCase() || undefined,
     host: env.HOST ?? '0.0.0.0',
     port,
     dataDir: resolve(overrides.dataDir ?? env.LATCH_DATA_DIR ?? './data'),
@@ -55,8 +79,15 @@ export function readConfig(
     logLevel: env.LATCH_LOG_LEVEL ?? 'info',
     publicUrl: (env.LATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     bodyLimitBytes,
+    consoleDir: resolve(env.LATCH_CONSOLE_DIR ?? BUILT_CONSOLE),
     commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
     commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
+    profileSigning: {
+      certificateFile: env.LATCH_PROFILE_SIGNING_CERT || undefined,
+      keyFile: env.LATCH_PROFILE_SIGNING_KEY || undefined,
+      pkcs12File: env.LATCH_PROFILE_SIGNING_P12 || undefined,
+      passphrase: env.LATCH_PROFILE_SIGNING_PASSWORD || undefined,
+    },
     store: {
       url: (env.LATCH_STORE_URL || 'https://storeedgefd.dsx.mp.microsoft.com/v9.0').replace(
         /\/+$/,

@@ -6,6 +6,8 @@ import { registerAuthentication } from './authentication.js';
 import type { AppContext } from './context.js';
 import { handleError } from './error-handler.js';
 import { registerHttpMetrics } from './http-metrics.js';
+import { agentAdminRoutes } from './routes/agent-admin-routes.js';
+import { agentRoutes } from './routes/agent-routes.js';
 import { assignmentRoutes } from './routes/assignment-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -49,6 +51,8 @@ export const ROUTE_MODULES: RouteModule[] = [
   settingsRoutes,
   enrollmentTokenRoutes,
   policyRoutes,
+  agentRoutes,
+  agentAdminRoutes,
   commandRoutes,
   mountEventRoutes,
   storeAppRoutes,

@@ -14,6 +14,7 @@ import type {
   User,
 } from '../domain.js';
 import type { PolicyStore } from './roles/policies.js';
+import type { AgentChannelStore } from './roles/agent-channel.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
 import type { MountEventStore } from './roles/mount-events.js';
 import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
@@ -143,7 +144,8 @@ export interface Storage
     PolicyStore,
     MountEventStore,
     CatalogCacheStore,
-    StoreAppStore {
+    StoreAppStore,
+    AgentChannelStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Storage } from '../storage.js';
+import { agentChannelStore } from './agent-channel-store.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
 import { commandQueueStore } from './command-queue-store.js';
@@ -31,6 +32,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...settingsStore(db),
     ...credentialStore(db),
     ...policyStore(db),
+    ...agentChannelStore(db),
     ...commandQueueStore(db, connection.dialect),
     ...mountEventStore(db),
     ...catalogCacheStore(db),
