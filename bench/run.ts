@@ -1,3 +1,4 @@
+import { agentStorageBenchmark } from './agent-storage-bench.js';
 import { plistBenchmark } from './plist-bench.js';
 import { agentCheckinBenchmark } from './agent-checkin-bench.js';
 import { startupBenchmark } from './startup-bench.js';
@@ -7,6 +8,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   startup: startupBenchmark,
   plist: plistBenchmark,
   'agent-checkin': agentCheckinBenchmark,
+  'agent-storage': agentStorageBenchmark,
 };
 
 const wanted = process.argv.slice(2);
