@@ -7,6 +7,8 @@ import {
   addStoreApp,
   assignStoreApp,
   readStoreTerms,
+  reconcileAppDevices,
+  reconcileDeviceApps,
 } from '../../service/app-deployments.js';
 import { readSettings } from '../../service/organisation-settings.js';
 import { adminOf } from '../authentication.js';
@@ -161,6 +163,7 @@ export function storeAppRoutes(app: FastifyInstance, { storage, storeCatalog }: 
       if (!(await storage.getStoreApp(request.params.id))) {
         throw notFound('store app', request.params.id);
       }
+      await reconcileAppDevices(storage, request.params.id);
       return { items: await storage.listDeviceAppStates({ appId: request.params.id }) };
     },
   );
@@ -172,6 +175,7 @@ export function storeAppRoutes(app: FastifyInstance, { storage, storeCatalog }: 
       if (!(await storage.getDevice(request.params.id))) {
         throw notFound('device', request.params.id);
       }
+      await reconcileDeviceApps(storage, request.params.id);
       return { items: await storage.listDeviceAppStates({ deviceId: request.params.id }) };
     },
   );
