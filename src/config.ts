@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Everything Latch reads from its environment, in one place; the README lists each variable. */
 export interface Config {
@@ -13,6 +14,8 @@ export interface Config {
   /** The address devices and browsers reach this server at; enrolment profiles embed it. */
   publicUrl: string;
   bodyLimitBytes: number;
+  /** The built console (index.html and assets/); `npm run build` writes it to web/dist. */
+  consoleDir: string;
   /** A sent command unanswered this long is handed out again. */
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
@@ -31,6 +34,9 @@ export interface StoreConfig {
   cacheTtlMs: number;
   maxResults: number;
 }
+
+/** web/dist of this checkout, seen from dist/src/config.js. */
+const BUILT_CONSOLE = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export function readConfig(
   env: NodeJS.ProcessEnv,
@@ -55,6 +61,7 @@ export function readConfig(
     logLevel: env.LATCH_LOG_LEVEL ?? 'info',
     publicUrl: (env.LATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     bodyLimitBytes,
+    consoleDir: resolve(env.LATCH_CONSOLE_DIR ?? BUILT_CONSOLE),
     commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
     commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
     store: {

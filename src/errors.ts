@@ -39,6 +39,10 @@ export const notFound = (what: string, id: string) =>
 export const conflict = (message: string) => new LatchError('conflict', 409, message);
 export const unavailable = (message: string, cause?: unknown) =>
   new LatchError('unavailable', 503, message, { cause });
+export const invalidPlist = (message: string, cause?: unknown) =>
+  new LatchError('invalid_plist', 400, message, { cause });
+export const invalidSigningIdentity = (message: string, cause?: unknown) =>
+  new LatchError('invalid_signing_identity', 400, message, { cause });
 
 /** The Microsoft Store's catalog could not be reached in time, or kept failing. */
 export const storeUnreachable = (detail: string, cause?: unknown) =>

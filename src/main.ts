@@ -7,6 +7,7 @@ import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
+import { PolicyEvents } from './service/policy-events.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { connect } from './storage/kysely/connect.js';
@@ -57,6 +58,7 @@ export async function startServer(
   collectDefaultMetrics({ register: metrics });
 
   const { generatedPassword } = await ensureAdmin(storage, config.adminPassword);
+  const policyEvents = new PolicyEvents();
   const commands = new CommandQueue(storage, {
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
@@ -69,6 +71,7 @@ export async function startServer(
     logger,
     metrics,
     commands,
+    policyEvents,
     storeCatalog,
   };
   const app = await buildServer(context);

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgentCommand } from './agent-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStoreCommand } from './store-command.js';
 
@@ -8,6 +9,7 @@ const program = new Command('latch')
   .exitOverride();
 
 registerServeCommand(program);
+registerAgentCommand(program);
 registerStoreCommand(program);
 
 try {

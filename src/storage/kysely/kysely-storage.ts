@@ -8,6 +8,8 @@ import { credentialStore } from './credential-store.js';
 import { deviceStore } from './device-store.js';
 import type { Executor } from './executor.js';
 import { groupStore } from './group-store.js';
+import { policyStore } from './policy-store.js';
+import { mountEventStore } from './mount-event-store.js';
 import { settingsStore } from './settings-store.js';
 import { catalogCacheStore, storeAppStore } from './store-app-store.js';
 
@@ -28,7 +30,9 @@ function build(db: Executor, connection: Connection): Storage {
     ...auditStore(db),
     ...settingsStore(db),
     ...credentialStore(db),
+    ...policyStore(db),
     ...commandQueueStore(db, connection.dialect),
+    ...mountEventStore(db),
     ...catalogCacheStore(db),
     ...storeAppStore(db),
 
