@@ -57,7 +57,8 @@ export async function acceptStoreTerms(storage: Storage, actor: string): Promise
   });
 }
 
-const WAITING_FOR_TERMS = 'waiting for an admin to accept the Microsoft Store terms';
+/** The reason an agent install shows while it waits for the Store's terms to be accepted. */
+export const WAITING_FOR_TERMS = 'waiting for an admin to accept the Microsoft Store terms';
 
 /** How an app can reach a device, or why it cannot. */
 export type DeliveryPlan =

@@ -204,6 +204,7 @@ export function storeAppStore(db: Executor): StoreAppStore {
       let query = db.selectFrom('device_app_states').selectAll();
       if (filter.appId) query = query.where('app_id', '=', filter.appId);
       if (filter.deviceId) query = query.where('device_id', '=', filter.deviceId);
+      if (filter.states?.length) query = query.where('state', 'in', filter.states);
       const rows = await query.orderBy('app_id').orderBy('device_id').execute();
       return rows.map(toDeviceAppState);
     },

@@ -1,4 +1,4 @@
-import type { DeviceAppState, StoreApp } from '../../catalog/msstore/store-app.js';
+import type { AppState, DeviceAppState, StoreApp } from '../../catalog/msstore/store-app.js';
 
 /** One cached Store answer: a search or a manifest, for one market. */
 export interface CatalogCacheEntry {
@@ -33,7 +33,11 @@ export interface StoreAppStore {
   /** Creates or replaces the state of one app on one device. */
   putDeviceAppState(state: DeviceAppStateInput): Promise<DeviceAppState>;
   getDeviceAppState(appId: string, deviceId: string): Promise<DeviceAppState | undefined>;
-  listDeviceAppStates(filter: { appId?: string; deviceId?: string }): Promise<DeviceAppState[]>;
+  listDeviceAppStates(filter: {
+    appId?: string;
+    deviceId?: string;
+    states?: AppState[];
+  }): Promise<DeviceAppState[]>;
   /** The state whose delivery (MDM command or agent task) has this id. */
   findDeviceAppStateByRef(deliveryRef: string): Promise<DeviceAppState | undefined>;
   /** Removes the states an assignment created; returns how many. */
