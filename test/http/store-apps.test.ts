@@ -40,6 +40,13 @@ for (const backend of BACKENDS) {
       assert.equal(store.requests.length, requests);
     });
 
+    it('refuses a blank search', async () => {
+      const response = await app.api('/api/v1/store/search?q=%20%20');
+
+      assert.equal(response.status, 400);
+      assert.equal(response.body.error.code, 'invalid_request');
+    });
+
     it('answers store_unreachable when the Store is down and nothing is cached', async () => {
       store.setFault({ kind: 'hang' });
       const started = Date.now();

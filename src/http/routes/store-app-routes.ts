@@ -17,7 +17,10 @@ import { IdParams } from '../schemas.js';
 
 const Market = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166 country code' });
 const SearchQuery = Type.Object(
-  { q: Type.String({ minLength: 1, maxLength: 255 }), market: Type.Optional(Market) },
+  {
+    q: Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' }),
+    market: Type.Optional(Market),
+  },
   { additionalProperties: false },
 );
 const AddBody = Type.Object(
