@@ -209,6 +209,19 @@ export function storeAppStore(db: Executor): StoreAppStore {
       return rows.map(toDeviceAppState);
     },
 
+    async swapDeliveryRef(appId, deviceId, expected, next) {
+      const result = await db
+        .updateTable('device_app_states')
+        .set({ delivery_ref: next, updated_at: Date.now() })
+        .where('app_id', '=', appId)
+        .where('device_id', '=', deviceId)
+        .where((eb) =>
+          expected === null ? eb('delivery_ref', 'is', null) : eb('delivery_ref', '=', expected),
+        )
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
     async findDeviceAppStateByRef(deliveryRef) {
       const row = await db
         .selectFrom('device_app_states')

@@ -38,6 +38,16 @@ export interface StoreAppStore {
     deviceId?: string;
     states?: AppState[];
   }): Promise<DeviceAppState[]>;
+  /**
+   * Sets the delivery reference of a state only if it is still `expected`: the claim that lets
+   * one server, not two, queue a delivery. False when another got there first.
+   */
+  swapDeliveryRef(
+    appId: string,
+    deviceId: string,
+    expected: string | null,
+    next: string,
+  ): Promise<boolean>;
   /** The state whose delivery (MDM command or agent task) has this id. */
   findDeviceAppStateByRef(deliveryRef: string): Promise<DeviceAppState | undefined>;
   /** Removes the states an assignment created; returns how many. */
