@@ -1,8 +1,10 @@
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config.js';
 import { sqlitePath } from './config.js';
+import { createChocolatey } from './catalog/chocolatey/chocolatey.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { ensureAdmin } from './service/admin-accounts.js';
@@ -48,12 +50,19 @@ export async function startServer(
   const storage =
     options.storage ??
     (await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePath(config) }));
-  const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
+  const secretKey = loadSecretKey(config.secretKey, config.dataDir);
+  const secrets = new SecretBox(secretKey);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
 
   const { generatedPassword } = await ensureAdmin(storage, config.adminPassword);
-  const context: AppContext = { config, storage, secrets, logger, metrics };
+  const chocolatey = createChocolatey({
+    config: config.chocolatey,
+    storage,
+    secrets,
+    feedKey: createHmac('sha256', secretKey).update('latch chocolatey feed').digest(),
+  });
+  const context: AppContext = { config, storage, secrets, logger, metrics, chocolatey };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Chocolatey } from '../catalog/chocolatey/chocolatey.js';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { SecretBox } from '../service/secret-box.js';
@@ -11,4 +12,6 @@ export interface AppContext {
   secrets: SecretBox;
   logger: Logger;
   metrics: Registry;
+  /** The caching Chocolatey source: upstream client, package cache, politeness gate. */
+  chocolatey: Chocolatey;
 }

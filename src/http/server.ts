@@ -9,6 +9,8 @@ import { registerHttpMetrics } from './http-metrics.js';
 import { assignmentRoutes } from './routes/assignment-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { chocolateyAdminRoutes } from './routes/chocolatey-admin-routes.js';
+import { chocolateyFeedRoutes } from './routes/chocolatey-feed-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { enrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
@@ -44,6 +46,8 @@ export const ROUTE_MODULES: RouteModule[] = [
   auditRoutes,
   settingsRoutes,
   enrollmentTokenRoutes,
+  chocolateyFeedRoutes,
+  chocolateyAdminRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */

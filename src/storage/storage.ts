@@ -13,6 +13,7 @@ import type {
   Platform,
   User,
 } from '../domain.js';
+import type { ChocolateyStore } from './roles/chocolatey.js';
 
 /**
  * Small role interfaces, one per job; services ask for the narrowest they need and `Storage`
@@ -125,7 +126,14 @@ export interface CredentialStore {
 }
 
 export interface Storage
-  extends DeviceStore, GroupStore, AssignmentStore, AuditStore, SettingsStore, CredentialStore {
+  extends
+    DeviceStore,
+    GroupStore,
+    AssignmentStore,
+    AuditStore,
+    SettingsStore,
+    CredentialStore,
+    ChocolateyStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

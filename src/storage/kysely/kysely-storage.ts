@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Storage } from '../storage.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
+import { chocolateyStore } from './chocolatey-store.js';
 import type { Connection } from './connect.js';
 import { credentialStore } from './credential-store.js';
 import { deviceStore } from './device-store.js';
@@ -26,6 +27,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...auditStore(db),
     ...settingsStore(db),
     ...credentialStore(db),
+    ...chocolateyStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
