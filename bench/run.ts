@@ -1,8 +1,10 @@
+import { chocolateyBenchmark } from './chocolatey-bench.js';
 import { startupBenchmark } from './startup-bench.js';
 
 /** Every benchmark by name; `npm run bench` runs them all, `npm run bench -- NAME` one. */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   startup: startupBenchmark,
+  chocolatey: chocolateyBenchmark,
 };
 
 const wanted = process.argv.slice(2);

@@ -188,7 +188,8 @@ export function chocolateyFeedRoutes(app: FastifyInstance, context: AppContext) 
       }
       throw new LatchError('route_not_found', 404, `the feed has no ${path}`);
     };
-    scope.get(FEED_PATH, serve);
-    scope.get(`${FEED_PATH}/*`, serve);
+    // Device-facing protocol routes: not part of the admin API's OpenAPI document.
+    scope.get(FEED_PATH, { schema: { hide: true } }, serve);
+    scope.get(`${FEED_PATH}/*`, { schema: { hide: true } }, serve);
   });
 }
