@@ -76,6 +76,7 @@ for (const shared of [sqliteFile(), postgresSchema()]) {
     let storages: Storage[];
     let servers: Chocolatey[];
     let filesDir: string;
+    let startServer: (storage: Storage) => Chocolatey;
 
     before(async () => {
       repository = await startFakeNugetRepository();
@@ -88,9 +89,9 @@ for (const shared of [sqliteFile(), postgresSchema()]) {
         LATCH_CHOCOLATEY_FILES: shared.name === 'postgres' ? 'database' : filesDir,
       }).chocolatey;
       const secrets = new SecretBox(Buffer.alloc(32, 7));
-      servers = storages.map((storage) =>
-        createChocolatey({ config, storage, secrets, feedKey: Buffer.alloc(32, 1) }),
-      );
+      startServer = (storage) =>
+        createChocolatey({ config, storage, secrets, feedKey: Buffer.alloc(32, 1) });
+      servers = storages.map(startServer);
     });
     after(async () => {
       await Promise.all(storages.map((s) => s.close()));
@@ -123,8 +124,9 @@ for (const shared of [sqliteFile(), postgresSchema()]) {
 
     it('refuses a stored file that was altered after it was checked', async () => {
       await shared.tamper(filesDir);
+      const restarted = startServer(storages[1]!);
 
-      await assert.rejects(servers[1]!.cache.getFile('xunit', '2.1.0', BUDGET), {
+      await assert.rejects(restarted.cache.getFile('xunit', '2.1.0', BUDGET), {
         code: 'package_file_corrupt',
       });
     });

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { unauthenticated } from '../../errors.js';
+import type { Device } from '../../domain.js';
 import type { DeviceStore } from '../../storage/storage.js';
 
 /**
@@ -44,4 +45,27 @@ export async function authenticateFeedDevice(
     throw unauthenticated('the device is not enrolled');
   }
   return credentials.username;
+}
+
+/**
+ * A device lookup that remembers, for `ttlMs`, which devices exist: a feed request then costs no
+ * database read. A deleted device keeps feed access for at most that long.
+ */
+export function recentDevices(
+  devices: Pick<DeviceStore, 'getDevice'>,
+  ttlMs: number,
+  now: () => number = Date.now,
+): Pick<DeviceStore, 'getDevice'> {
+  const seen = new Map<string, { device: Device; until: number }>();
+  return {
+    async getDevice(id) {
+      const known = seen.get(id);
+      if (known && known.until > now()) return known.device;
+      const device = await devices.getDevice(id);
+      if (seen.size >= 50_000) seen.clear();
+      if (device) seen.set(id, { device, until: now() + ttlMs });
+      else seen.delete(id);
+      return device;
+    },
+  };
 }

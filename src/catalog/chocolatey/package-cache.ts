@@ -22,6 +22,9 @@ export interface PackageCacheOptions {
   notFoundTtlMs: number;
 }
 
+const MAX_VERSIONS_HELD = 10_000;
+/** Popular packages are served from memory; the files store is read (and checked) on a miss. */
+const MAX_BYTES_HELD = 64 * 1024 * 1024;
 const HASH_ALGORITHMS: Record<string, 'sha512' | 'sha256'> = { SHA512: 'sha512', SHA256: 'sha256' };
 
 /**
@@ -33,6 +36,11 @@ export class PackageCache {
   readonly #options: PackageCacheOptions;
   readonly #inflight = new Map<string, Promise<unknown>>();
   readonly #notFound = new Map<string, number>();
+  /** Metadata is immutable once cached, so this process keeps the versions it has read. */
+  readonly #versions = new Map<string, CachedPackageVersion>();
+  /** Checked `.nupkg` bytes of recently served versions, oldest first, within a byte budget. */
+  readonly #bytes = new Map<string, Buffer>();
+  #bytesHeld = 0;
 
   constructor(options: PackageCacheOptions) {
     this.#options = options;
@@ -46,8 +54,10 @@ export class PackageCache {
   ): Promise<CachedPackageVersion | undefined> {
     const key = packageKey(id);
     const versionKey = normalizeNugetVersion(version);
+    const known = this.#versions.get(`${key}/${versionKey}`);
+    if (known) return known;
     const cached = await this.#options.store.getCachedVersion(key, versionKey);
-    if (cached) return cached;
+    if (cached) return this.#remember(cached);
     const name = `meta:${key}/${versionKey}`;
     if (this.#knownMissing(name)) return undefined;
     return this.#coalesce(name, () =>
@@ -59,7 +69,8 @@ export class PackageCache {
           const pkg = await this.#options.client.getPackage(id, version, budget);
           if (!pkg) return this.#rememberMissing(name);
           await this.#options.store.cacheVersions([pkg], this.#options.now());
-          return this.#options.store.getCachedVersion(key, versionKey);
+          const stored = await this.#options.store.getCachedVersion(key, versionKey);
+          return stored && this.#remember(stored);
         },
       ),
     );
@@ -101,8 +112,12 @@ export class PackageCache {
     version: string,
     budget: WaitBudget,
   ): Promise<{ version: CachedPackageVersion; bytes: Buffer } | undefined> {
-    const cached = await this.getVersion(id, version, budget);
-    if (!cached) return undefined;
+    const known = await this.getVersion(id, version, budget);
+    if (!known) return undefined;
+    const cached = known.fileSha512
+      ? known
+      : ((await this.#options.store.getCachedVersion(known.packageKey, known.versionKey)) ?? known);
+    if (cached.fileSha512) this.#remember(cached);
     const stored = await this.#storedFile(cached);
     if (stored) return { version: cached, bytes: stored };
     const name = `file:${cached.packageKey}/${cached.versionKey}`;
@@ -125,12 +140,36 @@ export class PackageCache {
         return reread();
       }),
     );
-    const bytes = done && (await this.#storedFile(done));
+    const bytes = done && (await this.#storedFile(this.#remember(done)));
     return done && bytes ? { version: done, bytes } : undefined;
   }
 
+  #remember(version: CachedPackageVersion): CachedPackageVersion {
+    const name = `${version.packageKey}/${version.versionKey}`;
+    if (this.#versions.size >= MAX_VERSIONS_HELD) this.#versions.clear();
+    this.#versions.set(name, version);
+    return version;
+  }
+
   async #storedFile(version: CachedPackageVersion): Promise<Buffer | undefined> {
-    return version.fileSha512 ? this.#options.files.get(version.fileSha512) : undefined;
+    const sha512 = version.fileSha512;
+    if (!sha512) return undefined;
+    const held = this.#bytes.get(sha512);
+    if (held) {
+      this.#bytes.delete(sha512);
+      this.#bytes.set(sha512, held);
+      return held;
+    }
+    const bytes = await this.#options.files.get(sha512);
+    if (!bytes || bytes.length > MAX_BYTES_HELD / 4) return bytes;
+    this.#bytes.set(sha512, bytes);
+    this.#bytesHeld += bytes.length;
+    for (const [oldest, buffer] of this.#bytes) {
+      if (this.#bytesHeld <= MAX_BYTES_HELD) break;
+      this.#bytes.delete(oldest);
+      this.#bytesHeld -= buffer.length;
+    }
+    return bytes;
   }
 
   #coalesce<T>(name: string, work: () => Promise<T>): Promise<T> {

@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticateFeedDevice } from '../../catalog/chocolatey/feed-authentication.js';
+import {
+  authenticateFeedDevice,
+  recentDevices,
+} from '../../catalog/chocolatey/feed-authentication.js';
 import {
   writeNugetEntry,
   writeNugetFeed,
@@ -53,6 +56,7 @@ function requirePackage(id: string | undefined, version?: string): string {
 export function chocolateyFeedRoutes(app: FastifyInstance, context: AppContext) {
   const { chocolatey, storage, config } = context;
   const updated = () => new Date().toISOString();
+  const devices = recentDevices(storage, 10_000);
   const publicHost = new URL(config.publicUrl).host;
   /**
    * The feed's own address for links: the configured public URL when the device reached us by
@@ -170,7 +174,7 @@ export function chocolateyFeedRoutes(app: FastifyInstance, context: AppContext) 
     });
 
     const serve = async (request: FastifyRequest, reply: FastifyReply) => {
-      const deviceId = await authenticateFeedDevice(request, storage, chocolatey.feedKey);
+      const deviceId = await authenticateFeedDevice(request, devices, chocolatey.feedKey);
       request.log = request.log.child({ deviceId });
       const rawPath = request.url.split('?')[0]!.slice(FEED_PATH.length).replace(/^\//, '');
       let path: string;
