@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Everything Latch reads from its environment, in one place; the README lists each variable. */
 export interface Config {
@@ -14,6 +15,14 @@ export interface Config {
   publicUrl: string;
   bodyLimitBytes: number;
   chocolatey: ChocolateyConfig;
+  /** The built console (index.html and assets/); `npm run build` writes it to web/dist. */
+  consoleDir: string;
+  /** A sent command unanswered this long is handed out again. */
+  commandResendAfterMs: number;
+  /** Sends before an unanswered command is marked failed. */
+  commandMaxAttempts: number;
+  /** The Microsoft Store's winget REST source, and how Latch treats it. */
+  store: StoreConfig;
 }
 
 /** The caching Chocolatey source (NuGet v2 feed) and its politeness towards upstream. */
@@ -30,25 +39,33 @@ export interface ChocolateyConfig {
   listTtlMs: number;
 }
 
-function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const value = Number(env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
-}
-
 function readChocolateyConfig(env: NodeJS.ProcessEnv, dataDir: string): ChocolateyConfig {
-  const files = env.LATCH_CHOCOLATEY_FILES ?? join(dataDir, 'chocolatey');
+  const files = env.LATCH_CHOCOLATEY_FILES || join(dataDir, 'chocolatey');
   return {
     upstreamUrl: (
       env.LATCH_CHOCOLATEY_UPSTREAM ?? 'https://community.chocolatey.org/api/v2'
     ).replace(/\/+$/, ''),
     files: files === 'database' ? 'database' : { directory: resolve(files) },
-    metadataPerMinute: positiveNumber(env, 'LATCH_CHOCOLATEY_METADATA_PER_MINUTE', 60),
-    downloadsPerMinute: positiveNumber(env, 'LATCH_CHOCOLATEY_DOWNLOADS_PER_MINUTE', 10),
-    feedWaitMs: positiveNumber(env, 'LATCH_CHOCOLATEY_FEED_WAIT_MS', 20_000),
-    listTtlMs: positiveNumber(env, 'LATCH_CHOCOLATEY_LIST_TTL_MS', 3_600_000),
+    metadataPerMinute: positive(env, 'LATCH_CHOCOLATEY_METADATA_PER_MINUTE', 60),
+    downloadsPerMinute: positive(env, 'LATCH_CHOCOLATEY_DOWNLOADS_PER_MINUTE', 10),
+    feedWaitMs: positive(env, 'LATCH_CHOCOLATEY_FEED_WAIT_MS', 20_000),
+    listTtlMs: positive(env, 'LATCH_CHOCOLATEY_LIST_TTL_MS', 3_600_000),
   };
 }
+
+export interface StoreConfig {
+  url: string;
+  /** The whole budget of one call to the Store, retries included. */
+  timeoutMs: number;
+  retries: number;
+  backoffMs: number;
+  /** How long a search or manifest answer is served from the cache without asking again. */
+  cacheTtlMs: number;
+  maxResults: number;
+}
+
+/** web/dist of this checkout, seen from dist/src/config.js. */
+const BUILT_CONSOLE = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export function readConfig(
   env: NodeJS.ProcessEnv,
@@ -75,7 +92,27 @@ export function readConfig(
     publicUrl: (env.LATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     bodyLimitBytes,
     chocolatey: readChocolateyConfig(env, dataDir),
+    consoleDir: resolve(env.LATCH_CONSOLE_DIR ?? BUILT_CONSOLE),
+    commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
+    commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
+    store: {
+      url: (env.LATCH_STORE_URL || 'https://storeedgefd.dsx.mp.microsoft.com/v9.0').replace(
+        /\/+$/,
+        '',
+      ),
+      timeoutMs: positive(env, 'LATCH_STORE_TIMEOUT_MS', 10_000),
+      retries: positive(env, 'LATCH_STORE_ATTEMPTS', 3) - 1,
+      backoffMs: 200,
+      cacheTtlMs: positive(env, 'LATCH_STORE_CACHE_TTL_S', 3600) * 1000,
+      maxResults: positive(env, 'LATCH_STORE_MAX_RESULTS', 25),
+    },
   };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
 }
 
 export const sqlitePath = (config: Config) => join(config.dataDir, 'latch.db');

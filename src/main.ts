@@ -7,12 +7,17 @@ import { sqlitePath } from './config.js';
 import { createChocolatey } from './catalog/chocolatey/chocolatey.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
+import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
+import { PolicyEvents } from './service/policy-events.js';
+import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { connect } from './storage/kysely/connect.js';
 import { kyselyStorage } from './storage/kysely/kysely-storage.js';
 import { migrate } from './storage/kysely/migrate.js';
 import type { Storage } from './storage/storage.js';
+
+const SWEEP_INTERVAL_MS = 30_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -62,12 +67,33 @@ export async function startServer(
     secrets,
     feedKey: createHmac('sha256', secretKey).update('latch chocolatey feed').digest(),
   });
-  const context: AppContext = { config, storage, secrets, logger, metrics, chocolatey };
+  const policyEvents = new PolicyEvents();
+  const commands = new CommandQueue(storage, {
+    resendAfterMs: config.commandResendAfterMs,
+    maxAttempts: config.commandMaxAttempts,
+  });
+  const storeCatalog = storeCatalogFrom(config.store, storage);
+  const context: AppContext = {
+    config,
+    storage,
+    secrets,
+    logger,
+    metrics,
+    commands,
+    policyEvents,
+    storeCatalog,
+    chocolatey,
+  };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://127.0.0.1:${port}`;
+
+  const sweeper = setInterval(() => {
+    commands.sweep().catch((error: unknown) => logger.warn({ err: error }, 'queue sweep failed'));
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
 
   logger.info({ url, database: storage.dialect }, 'Latch is listening');
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
@@ -78,6 +104,7 @@ export async function startServer(
     context,
     url,
     async close() {
+      clearInterval(sweeper);
       await app.close();
       await storage.close();
     },
@@ -90,7 +117,7 @@ function loginHint(config: Config, port: number, generatedPassword: string | und
   if (generatedPassword) {
     return (
       `${where}\nSign in as "admin" with the one-time password: ${generatedPassword}\n` +
-      'It is shown only now; change it or set LATCH_ADMIN_PASSWORD before the first start.\n'
+      'It is shown only now; change it with POST /api/v1/auth/password.\n'
     );
   }
   return `${where}\nSign in as "admin" with the password chosen at first start.\n`;

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import type { Chocolatey } from '../catalog/chocolatey/chocolatey.js';
 import type { Registry } from 'prom-client';
+import type { StoreCatalog } from '../catalog/msstore/store-catalog.js';
 import type { Config } from '../config.js';
+import type { PolicyEvents } from '../service/policy-events.js';
+import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -14,4 +17,9 @@ export interface AppContext {
   metrics: Registry;
   /** The caching Chocolatey source: upstream client, package cache, politeness gate. */
   chocolatey: Chocolatey;
+  /** Policy assignment changes, for the delivery channels to react to. */
+  policyEvents: PolicyEvents;
+  commands: CommandQueue;
+  /** The Microsoft Store catalog, cached in the database. */
+  storeCatalog: StoreCatalog;
 }

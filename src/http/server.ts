@@ -11,13 +11,17 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { chocolateyAdminRoutes } from './routes/chocolatey-admin-routes.js';
 import { chocolateyFeedRoutes } from './routes/chocolatey-feed-routes.js';
+import { commandRoutes } from './routes/command-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { enrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
+import { mountEventRoutes } from './routes/mount-event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { openapiRoutes } from './routes/openapi-routes.js';
+import { policyRoutes } from './routes/policy-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
+import { storeAppRoutes } from './routes/store-app-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,6 +52,10 @@ export const ROUTE_MODULES: RouteModule[] = [
   enrollmentTokenRoutes,
   chocolateyFeedRoutes,
   chocolateyAdminRoutes,
+  policyRoutes,
+  commandRoutes,
+  mountEventRoutes,
+  storeAppRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */

@@ -50,6 +50,20 @@ export async function login(
   };
 }
 
+/** Changes a user's password after checking the current one. */
+export async function changePassword(
+  store: CredentialStore,
+  username: string,
+  currentPassword: string,
+  newPassword: string,
+): Promise<void> {
+  const user = await store.findUserByName(username);
+  if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) {
+    throw invalidCredentials();
+  }
+  await store.setPassword(user.id, await hashPassword(newPassword));
+}
+
 /** A long-lived API token; the secret is returned here once and only its hash is kept. */
 export async function createApiToken(
   store: CredentialStore,

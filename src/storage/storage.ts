@@ -14,6 +14,13 @@ import type {
   User,
 } from '../domain.js';
 import type { ChocolateyStore } from './roles/chocolatey.js';
+import type { PolicyStore } from './roles/policies.js';
+import type { CommandQueueStore } from './roles/command-queue.js';
+import type { MountEventStore } from './roles/mount-events.js';
+import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
+
+export type * from './roles/command-queue.js';
+export type * from './roles/policies.js';
 
 /**
  * Small role interfaces, one per job; services ask for the narrowest they need and `Storage`
@@ -128,11 +135,16 @@ export interface CredentialStore {
 export interface Storage
   extends
     DeviceStore,
+    CommandQueueStore,
     GroupStore,
     AssignmentStore,
     AuditStore,
     SettingsStore,
     CredentialStore,
+    PolicyStore,
+    MountEventStore,
+    CatalogCacheStore,
+    StoreAppStore,
     ChocolateyStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**

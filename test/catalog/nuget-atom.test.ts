@@ -4,11 +4,11 @@ import { parseNugetEntry, parseNugetFeed } from '../../src/catalog/chocolatey/nu
 import { writeNugetEntry, writeNugetFeed } from '../../src/catalog/chocolatey/nuget-atom-writer.js';
 import { normalizeNugetVersion } from '../../src/catalog/chocolatey/nuget-package.js';
 import { decodeXmlText, parseUntrustedXml } from '../../src/catalog/chocolatey/safe-xml.js';
-import { fixture } from '../helpers/fixtures.js';
+import { readFixture } from '../helpers/fixtures.js';
 
 describe('NuGet v2 Atom feeds', () => {
   it('reads every entry of a recorded FindPackagesById() answer', () => {
-    const page = parseNugetFeed(fixture('chocolatey/nuget-v2-FindPackagesById-xunit.xml'));
+    const page = parseNugetFeed(readFixture('chocolatey', 'nuget-v2-FindPackagesById-xunit.xml'));
 
     const first = page.packages[0]!;
     assert.equal(page.count, 44);
@@ -48,8 +48,8 @@ describe('NuGet v2 Atom feeds', () => {
   });
 
   it('reads dependencies and the next link of a paged answer', () => {
-    const xunit = parseNugetFeed(fixture('chocolatey/nuget-v2-FindPackagesById-xunit.xml'));
-    const paged = parseNugetFeed(fixture('chocolatey/nuget-v2-FindPackagesById-page1.xml'));
+    const xunit = parseNugetFeed(readFixture('chocolatey', 'nuget-v2-FindPackagesById-xunit.xml'));
+    const paged = parseNugetFeed(readFixture('chocolatey', 'nuget-v2-FindPackagesById-page1.xml'));
 
     assert.equal(
       xunit.packages[1]!.dependencies,
@@ -63,8 +63,10 @@ describe('NuGet v2 Atom feeds', () => {
   });
 
   it('reads a Search() answer and an empty feed', () => {
-    const search = parseNugetFeed(fixture('chocolatey/nuget-v2-Search-nugetexe.xml'));
-    const empty = parseNugetFeed(fixture('chocolatey/nuget-v2-FindPackagesById-notfound.xml'));
+    const search = parseNugetFeed(readFixture('chocolatey', 'nuget-v2-Search-nugetexe.xml'));
+    const empty = parseNugetFeed(
+      readFixture('chocolatey', 'nuget-v2-FindPackagesById-notfound.xml'),
+    );
 
     assert.equal(search.packages.length, 9);
     assert.equal(search.packages.find((p) => p.id === 'Ciao')?.version, '1.1.0');
@@ -73,7 +75,7 @@ describe('NuGet v2 Atom feeds', () => {
 
   it('writes entries that read back to the same package, pointing at Latch', () => {
     const [pkg] = parseNugetFeed(
-      fixture('chocolatey/nuget-v2-FindPackagesById-xunit.xml'),
+      readFixture('chocolatey', 'nuget-v2-FindPackagesById-xunit.xml'),
     ).packages;
     const base = 'https://latch.example/chocolatey/api/v2';
 

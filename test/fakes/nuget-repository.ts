@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fixture } from '../helpers/fixtures.js';
+import { readFixture } from '../helpers/fixtures.js';
 
 /*
  * A local stand-in for the Chocolatey community repository, speaking the NuGet v2 OData protocol
@@ -13,10 +13,10 @@ import { fixture } from '../helpers/fixtures.js';
 
 const RECORDED_BASE = 'https://www.nuget.org/api/v2';
 const FEEDS_BY_ID: Record<string, string> = {
-  xunit: 'chocolatey/nuget-v2-FindPackagesById-xunit.xml',
-  'windowsazure.servicebus': 'chocolatey/nuget-v2-FindPackagesById-page1.xml',
+  xunit: 'nuget-v2-FindPackagesById-xunit.xml',
+  'windowsazure.servicebus': 'nuget-v2-FindPackagesById-page1.xml',
 };
-const EMPTY_FEED = 'chocolatey/nuget-v2-FindPackagesById-notfound.xml';
+const EMPTY_FEED = 'nuget-v2-FindPackagesById-notfound.xml';
 const FEED_OPEN = /^[\s\S]*?<feed[^>]*>/;
 
 export interface FakeRepositoryOptions {
@@ -74,7 +74,7 @@ export async function startFakeNugetRepository(
 
   const feedFor = (id: string, skip: string | null) => {
     const file = FEEDS_BY_ID[id.toLowerCase()];
-    return patch(fixture(file && !skip ? file : EMPTY_FEED));
+    return patch(readFixture('chocolatey', file && !skip ? file : EMPTY_FEED));
   };
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
@@ -114,7 +114,7 @@ export async function startFakeNugetRepository(
     if (path === '/Search()') {
       return void response
         .writeHead(200, atom)
-        .end(patch(fixture('chocolatey/nuget-v2-Search-nugetexe.xml')));
+        .end(patch(readFixture('chocolatey', 'nuget-v2-Search-nugetexe.xml')));
     }
     const single = /^\/Packages\(Id='([^']+)',Version='([^']+)'\)$/.exec(path);
     if (single) {
@@ -125,7 +125,7 @@ export async function startFakeNugetRepository(
     if (path === '/' || path === '') {
       return void response
         .writeHead(200, { 'content-type': 'application/xml' })
-        .end(fixture('chocolatey/nuget-v2-service-document.xml'));
+        .end(readFixture('chocolatey', 'nuget-v2-service-document.xml'));
     }
     response.writeHead(404).end();
   };

@@ -1,9 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-/** The shared recorded inputs (/work/shared/fixtures), found relative to the repository. */
-export const FIXTURES = new URL('../../../../shared/fixtures/', import.meta.url);
+/** The shared recorded inputs, ../shared/fixtures from the repository root. */
+export const FIXTURES_DIR = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
 
-/** A fixture file's text, e.g. `fixture('chocolatey/nuget-v2-service-document.xml')`. */
-export function fixture(path: string): string {
-  return readFileSync(new URL(path, FIXTURES), 'utf8');
+/** One recorded input, as text. */
+export function readFixture(folder: string, file: string): string {
+  return readFileSync(`${FIXTURES_DIR}${folder}/${file}`, 'utf8');
+}
+
+/** The recorded inputs of a folder, without its SOURCES.md. */
+export function listFixtures(folder: string): string[] {
+  return readdirSync(`${FIXTURES_DIR}${folder}`)
+    .filter((f) => f !== 'SOURCES.md')
+    .sort();
+}
+
+/** Absolute path of one recorded input (for tools that take a file name). */
+export function fixturePath(folder: string, file: string): string {
+  return `${FIXTURES_DIR}${folder}/${file}`;
 }

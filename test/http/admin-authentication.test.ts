@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from '../helpers/backends.js';
-import { startTestApp } from '../helpers/app.js';
+import { ADMIN_PASSWORD, startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 
 const PUBLIC_ROUTES = new Set(['POST /api/v1/auth/login', 'GET /api/v1/openapi.json']);
@@ -101,6 +101,34 @@ describe('admin API authentication', () => {
     assert.equal(me.body.user.username, 'admin');
     assert.equal(JSON.stringify(listed.body).includes(created.body.token), false);
     assert.equal(afterRevoke.status, 401);
+  });
+
+  it('changes the password only with the current one', async () => {
+    const wrong = await app.api('/api/v1/auth/password', {
+      method: 'POST',
+      body: { currentPassword: 'not it', newPassword: 'a much longer password' },
+    });
+    const short = await app.api('/api/v1/auth/password', {
+      method: 'POST',
+      body: { currentPassword: ADMIN_PASSWORD, newPassword: 'short' },
+    });
+    const changed = await app.api('/api/v1/auth/password', {
+      method: 'POST',
+      body: { currentPassword: ADMIN_PASSWORD, newPassword: 'a much longer password' },
+    });
+    const login = await app.api('/api/v1/auth/login', {
+      method: 'POST',
+      body: { username: 'admin', password: 'a much longer password' },
+    });
+    await app.api('/api/v1/auth/password', {
+      method: 'POST',
+      body: { currentPassword: 'a much longer password', newPassword: ADMIN_PASSWORD },
+    });
+
+    assert.equal(wrong.status, 401);
+    assert.equal(short.status, 400);
+    assert.equal(changed.status, 204);
+    assert.equal(login.status, 200);
   });
 
   it('serves the OpenAPI document without credentials', async () => {

@@ -129,3 +129,36 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+for (const backend of BACKENDS) {
+  describe(`command queue routes on ${backend.name}`, () => {
+    let app: TestApp;
+    before(async () => {
+      app = await startTestApp(backend);
+    });
+    after(() => app.close());
+
+    it("shows a device's queue and cancels a pending command once", async () => {
+      const mac = await app.storage.observeDevice({ platform: 'macos', serialNumber: 'CQ-1' });
+      await app.server.context.commands.enqueue('apple', [mac.id], () => ({
+        id: 'cmd-visible',
+        requestType: 'ProfileList',
+        payload: '<plist/>',
+      }));
+
+      const queue = await app.api(`/api/v1/devices/${mac.id}/commands`);
+      const cancelled = await app.api('/api/v1/commands/cmd-visible/cancel', { method: 'POST' });
+      const again = await app.api('/api/v1/commands/cmd-visible/cancel', { method: 'POST' });
+      const audit = await app.api('/api/v1/audit?limit=1');
+
+      assert.deepEqual(
+        queue.body.items.map((c: any) => [c.id, c.status, c.requestType]),
+        [['cmd-visible', 'pending', 'ProfileList']],
+      );
+      assert.equal(cancelled.body.status, 'cancelled');
+      assert.equal(cancelled.body.error, 'cancelled by admin');
+      assert.equal(again.status, 404);
+      assert.equal(audit.body.items[0].action, 'command.cancel');
+    });
+  });
+}

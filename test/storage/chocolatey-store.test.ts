@@ -3,9 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { parseNugetFeed } from '../../src/catalog/chocolatey/nuget-atom.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { fixture } from '../helpers/fixtures.js';
+import { readFixture } from '../helpers/fixtures.js';
 
-const XUNIT = parseNugetFeed(fixture('chocolatey/nuget-v2-FindPackagesById-xunit.xml')).packages;
+const XUNIT = parseNugetFeed(
+  readFixture('chocolatey', 'nuget-v2-FindPackagesById-xunit.xml'),
+).packages;
 
 for (const backend of BACKENDS) {
   describe(`Chocolatey store on ${backend.name}`, () => {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../errors.js';
-import { createApiToken, login } from '../../service/admin-accounts.js';
+import { changePassword, createApiToken, login } from '../../service/admin-accounts.js';
 import { hashToken } from '../../service/tokens.js';
 import { adminOf, bearerToken } from '../authentication.js';
 import type { AppContext } from '../context.js';
@@ -11,6 +11,14 @@ const LoginBody = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 200 }),
     password: Type.String({ minLength: 1, maxLength: 1000 }),
+  },
+  { additionalProperties: false },
+);
+
+const PasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 1000 }),
+    newPassword: Type.String({ minLength: 12, maxLength: 1000 }),
   },
   { additionalProperties: false },
 );
@@ -44,6 +52,27 @@ export function authRoutes(app: FastifyInstance, { storage }: AppContext) {
     if (found) await storage.revokeApiToken(found.id, found.userId, Date.now());
     return reply.status(204).send();
   });
+
+  app.post<{ Body: typeof PasswordBody.static }>(
+    '/api/v1/auth/password',
+    { schema: { tags: ['auth'], body: PasswordBody } },
+    async (request, reply) => {
+      const admin = adminOf(request);
+      const { currentPassword, newPassword } = request.body;
+      await storage.transaction(async (s) => {
+        await changePassword(s, admin.username, currentPassword, newPassword);
+        await s.recordAudit({
+          actor: admin.username,
+          action: 'user.password.change',
+          entityType: 'user',
+          entityId: admin.id,
+          before: null,
+          after: null,
+        });
+      });
+      return reply.status(204).send();
+    },
+  );
 
   app.get('/api/v1/api-tokens', { schema: { tags: ['auth'] } }, async (request) => ({
     items: await storage.listApiTokens(adminOf(request).id),

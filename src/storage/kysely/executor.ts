@@ -32,3 +32,9 @@ export function decodeCursor(cursor: string): (string | number)[] | undefined {
 export function parseJson(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
 }
+
+/** Runs `work` in a transaction, joining the caller's when `db` already is one. */
+export function inTransaction<T>(db: Executor, work: (trx: Transaction<Database>) => Promise<T>) {
+  if (db.isTransaction) return work(db as Transaction<Database>);
+  return db.transaction().execute(work);
+}

@@ -3,12 +3,16 @@ import type { Storage } from '../storage.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
 import { chocolateyStore } from './chocolatey-store.js';
+import { commandQueueStore } from './command-queue-store.js';
 import type { Connection } from './connect.js';
 import { credentialStore } from './credential-store.js';
 import { deviceStore } from './device-store.js';
 import type { Executor } from './executor.js';
 import { groupStore } from './group-store.js';
+import { policyStore } from './policy-store.js';
+import { mountEventStore } from './mount-event-store.js';
 import { settingsStore } from './settings-store.js';
+import { catalogCacheStore, storeAppStore } from './store-app-store.js';
 
 /**
  * Composes the role stores over one executor. Inside `transaction` the same stores are built
@@ -28,6 +32,11 @@ function build(db: Executor, connection: Connection): Storage {
     ...settingsStore(db),
     ...credentialStore(db),
     ...chocolateyStore(db),
+    ...policyStore(db),
+    ...commandQueueStore(db, connection.dialect),
+    ...mountEventStore(db),
+    ...catalogCacheStore(db),
+    ...storeAppStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
