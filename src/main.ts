@@ -5,6 +5,8 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config.js';
 import { sqlitePath } from './config.js';
 import { createChocolatey } from './catalog/chocolatey/chocolatey.js';
+import type { Chocolatey } from './catalog/chocolatey/chocolatey.js';
+import { warmWaitingPackages } from './catalog/chocolatey/package-warmer.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
@@ -18,6 +20,7 @@ import { migrate } from './storage/kysely/migrate.js';
 import type { Storage } from './storage/storage.js';
 
 const SWEEP_INTERVAL_MS = 30_000;
+const PACKAGE_WARM_INTERVAL_MS = 60_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -94,6 +97,7 @@ export async function startServer(
     commands.sweep().catch((error: unknown) => logger.warn({ err: error }, 'queue sweep failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  const warmer = startPackageWarmer(storage, chocolatey, logger);
 
   logger.info({ url, database: storage.dialect }, 'Latch is listening');
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
@@ -105,10 +109,30 @@ export async function startServer(
     url,
     async close() {
       clearInterval(sweeper);
+      clearInterval(warmer);
       await app.close();
       await storage.close();
     },
   };
+}
+
+/**
+ * Retries, every minute, the fetch of Chocolatey packages devices wait for, so a package whose
+ * prefetch met a 429 or an outage is still installed once upstream answers. Rounds never overlap.
+ */
+function startPackageWarmer(storage: Storage, chocolatey: Chocolatey, logger: Logger) {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    warmWaitingPackages(storage, chocolatey, logger)
+      .catch((error: unknown) => logger.warn({ err: error }, 'package warm-up failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, PACKAGE_WARM_INTERVAL_MS);
+  timer.unref();
+  return timer;
 }
 
 /** Printed on stdout, not logged: the generated password must not end up in log storage. */

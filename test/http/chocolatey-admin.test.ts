@@ -201,3 +201,46 @@ describe('Chocolatey feed while upstream answers 429', () => {
     assert.ok((await app.storage.getUpstreamSettings()).pausedUntil > started);
   });
 });
+
+describe('Chocolatey feed while upstream keeps refusing', () => {
+  let repository: FakeNugetRepository;
+  let app: TestApp;
+
+  before(async () => {
+    repository = await startFakeNugetRepository({ throttleAfter: 2, retryAfterSeconds: 30 });
+    repository.addPackageFile('xunit', '2.1.0', NUPKG);
+    app = await startTestApp(BACKENDS[0]!, {
+      LATCH_CHOCOLATEY_UPSTREAM: repository.url,
+      LATCH_CHOCOLATEY_FEED_WAIT_MS: '300',
+    });
+  });
+  after(async () => {
+    await app.close();
+    await repository.close();
+  });
+
+  it('keeps serving cached packages and answers 503 with Retry-After for new ones', async () => {
+    const device = await app.storage.observeDevice({ platform: 'windows', serialNumber: 'R-1' });
+    const credentials = {
+      username: device.id,
+      password: deviceFeedPassword(app.server.context.chocolatey.feedKey, device.id),
+    };
+    const feed = `${app.url}/chocolatey/api/v2`;
+    await chocoFetch(feed, credentials, 'xunit', '2.1.0');
+
+    const uncached = await fetch(`${feed}/Packages(Id='xunit',Version='2.0.0')`, {
+      headers: {
+        authorization: `Basic ${btoa(`${credentials.username}:${credentials.password}`)}`,
+      },
+    });
+    const cached = await chocoFetch(feed, credentials, 'xunit', '2.1.0');
+    const upstream = await app.api('/api/v1/chocolatey/upstream');
+
+    assert.equal(uncached.status, 503);
+    assert.equal(((await uncached.json()) as any).error.code, 'upstream_busy');
+    assert.ok(Number(uncached.headers.get('retry-after')) >= 29);
+    assert.ok(cached.bytes?.equals(NUPKG));
+    assert.equal(repository.counts.throttled, 1);
+    assert.equal(upstream.body.status, 'backing_off');
+  });
+});
