@@ -120,6 +120,19 @@ for (const backend of BACKENDS) {
       assert.ok(audit.body.items.some((e: any) => e.action === 'chocolatey.package.assign'));
     });
 
+    it('documents every Chocolatey route as maintenance mode, and hides the device feed', async () => {
+      const document = await app.api('/api/v1/openapi.json');
+
+      const paths = Object.keys(document.body.paths).filter((p) => p.includes('chocolatey'));
+      assert.equal(paths.length, 7);
+      for (const path of paths) {
+        for (const operation of Object.values(document.body.paths[path]) as any[]) {
+          assert.match(operation.summary, /^Chocolatey \(maintenance mode\): /, path);
+        }
+      }
+      assert.ok(paths.every((p) => p.startsWith('/api/v1/')));
+    });
+
     it('refuses an assignment to a device that does not exist', async () => {
       const pkg = (await app.api('/api/v1/chocolatey/packages')).body.items[0];
 

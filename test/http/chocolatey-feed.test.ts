@@ -5,7 +5,7 @@ import { parseNugetFeed } from '../../src/catalog/chocolatey/nuget-atom.js';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { basicAuth, chocoFetch } from '../helpers/choco-client.js';
+import { basicAuth, chocoFetch, chocoFetchByList } from '../helpers/choco-client.js';
 import { startFakeNugetRepository } from '../fakes/nuget-repository.js';
 import type { FakeNugetRepository } from '../fakes/nuget-repository.js';
 
@@ -51,6 +51,20 @@ for (const backend of BACKENDS) {
         "/api/v2/Packages(Id='xunit',Version='2.1.0')",
         '/api/v2/package/xunit/2.1.0',
       ]);
+    });
+
+    it('serves agents that resolve the version from the list with one list request', async () => {
+      repository.addPackageFile('xunit', '2.0.0', NUPKG);
+      const before = { ...repository.counts };
+
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => chocoFetchByList(feed, credentials, 'xunit', '2.0.0')),
+      );
+
+      assert.equal(results.filter((r) => r.bytes?.equals(NUPKG)).length, 50);
+      assert.equal(repository.counts.metadata - before.metadata, 1);
+      assert.equal(repository.counts.download - before.download, 1);
+      assert.equal(repository.paths.at(-2), '/api/v2/FindPackagesById()?id=%27xunit%27');
     });
 
     it('asks for Basic credentials and refuses wrong ones', async () => {

@@ -13,6 +13,8 @@ import { IdParams } from '../schemas.js';
 import { FEED_PATH } from './chocolatey-feed-routes.js';
 
 const TAGS = ['chocolatey'];
+/** Chocolatey is supported in maintenance mode; the API documentation says so on every route. */
+const MAINTENANCE = 'Chocolatey (maintenance mode): ';
 const PackageId = Type.String({
   minLength: 1,
   maxLength: 100,
@@ -66,7 +68,13 @@ export function chocolateyAdminRoutes(app: FastifyInstance, context: AppContext)
 
   app.get<{ Querystring: typeof SearchQuery.static }>(
     '/api/v1/chocolatey/search',
-    { schema: { tags: TAGS, querystring: SearchQuery } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: `${MAINTENANCE}search the package repository`,
+        querystring: SearchQuery,
+      },
+    },
     async (request) => {
       const { q, skip = 0, top = 30, prerelease = false } = request.query;
       const answer = await chocolatey.search(q, { skip, top, includePrerelease: prerelease });
@@ -86,16 +94,26 @@ export function chocolateyAdminRoutes(app: FastifyInstance, context: AppContext)
     },
   );
 
-  app.get('/api/v1/chocolatey/packages', { schema: { tags: TAGS } }, async () => ({
-    feedUrl: `${config.publicUrl}${FEED_PATH}`,
-    items: await Promise.all(
-      (await storage.listChocoPackages()).map((p) => describePackage(storage, p)),
-    ),
-  }));
+  app.get(
+    '/api/v1/chocolatey/packages',
+    { schema: { tags: TAGS, summary: `${MAINTENANCE}list the catalogue` } },
+    async () => ({
+      feedUrl: `${config.publicUrl}${FEED_PATH}`,
+      items: await Promise.all(
+        (await storage.listChocoPackages()).map((p) => describePackage(storage, p)),
+      ),
+    }),
+  );
 
   app.post<{ Body: typeof AddBody.static }>(
     '/api/v1/chocolatey/packages',
-    { schema: { tags: TAGS, body: AddBody } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: `${MAINTENANCE}add a package version to the catalogue`,
+        body: AddBody,
+      },
+    },
     async (request, reply) => {
       const added = await addCataloguePackage(context, adminOf(request), request.body, (error) =>
         request.log.warn({ err: error }, 'package prefetch failed'),
@@ -106,7 +124,7 @@ export function chocolateyAdminRoutes(app: FastifyInstance, context: AppContext)
 
   app.get<{ Params: typeof IdParams.static }>(
     '/api/v1/chocolatey/packages/:id',
-    { schema: { tags: TAGS, params: IdParams } },
+    { schema: { tags: TAGS, summary: `${MAINTENANCE}one catalogue package`, params: IdParams } },
     async (request) => {
       const pkg = await storage.getChocoPackage(request.params.id);
       if (!pkg) throw notFound('chocolatey package', request.params.id);
@@ -116,7 +134,14 @@ export function chocolateyAdminRoutes(app: FastifyInstance, context: AppContext)
 
   app.post<{ Params: typeof IdParams.static; Body: typeof AssignBody.static }>(
     '/api/v1/chocolatey/packages/:id/assignments',
-    { schema: { tags: TAGS, params: IdParams, body: AssignBody } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: `${MAINTENANCE}assign a package to a device or group`,
+        params: IdParams,
+        body: AssignBody,
+      },
+    },
     async (request, reply) => {
       const result = await assignCataloguePackage(
         storage,
@@ -130,7 +155,13 @@ export function chocolateyAdminRoutes(app: FastifyInstance, context: AppContext)
 
   app.get<{ Params: typeof IdParams.static }>(
     '/api/v1/chocolatey/packages/:id/devices',
-    { schema: { tags: TAGS, params: IdParams } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: `${MAINTENANCE}each device's install state`,
+        params: IdParams,
+      },
+    },
     async (request) => {
       if (!(await storage.getChocoPackage(request.params.id))) {
         throw notFound('chocolatey package', request.params.id);
@@ -141,7 +172,13 @@ export function chocolateyAdminRoutes(app: FastifyInstance, context: AppContext)
 
   app.get<{ Params: typeof IdParams.static }>(
     '/api/v1/devices/:id/chocolatey',
-    { schema: { tags: TAGS, params: IdParams } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: `${MAINTENANCE}a device's packages and their states`,
+        params: IdParams,
+      },
+    },
     async (request) => {
       if (!(await storage.getDevice(request.params.id))) {
         throw notFound('device', request.params.id);
@@ -150,14 +187,27 @@ export function chocolateyAdminRoutes(app: FastifyInstance, context: AppContext)
     },
   );
 
-  app.get('/api/v1/chocolatey/upstream', { schema: { tags: TAGS } }, async () => {
-    const stored = await storage.getUpstreamSettings();
-    return { ...(await chocolatey.upstreamStatus()), hasPassword: stored.passwordSealed !== null };
-  });
+  app.get(
+    '/api/v1/chocolatey/upstream',
+    { schema: { tags: TAGS, summary: `${MAINTENANCE}the upstream repository and its health` } },
+    async () => {
+      const stored = await storage.getUpstreamSettings();
+      return {
+        ...(await chocolatey.upstreamStatus()),
+        hasPassword: stored.passwordSealed !== null,
+      };
+    },
+  );
 
   app.put<{ Body: typeof UpstreamBody.static }>(
     '/api/v1/chocolatey/upstream',
-    { schema: { tags: TAGS, body: UpstreamBody } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: `${MAINTENANCE}set the upstream repository and its credentials`,
+        body: UpstreamBody,
+      },
+    },
     async (request) => {
       const admin = adminOf(request);
       const { url, username = null, password = null } = request.body;
