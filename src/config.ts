@@ -17,12 +17,26 @@ export interface Config {
   chocolatey: ChocolateyConfig;
   /** The built console (index.html and assets/); `npm run build` writes it to web/dist. */
   consoleDir: string;
+  /** How often an idle agent checks in. */
+  agentCheckinIntervalSeconds: number;
+  /** Each device's agent request budget: a burst, refilled at so many a minute. */
+  agentRatePerMinute: number;
+  agentRateBurst: number;
+  /** Header in which a TLS-terminating proxy forwards the agent's client certificate. */
+  agentCertificateHeader: string | undefined;
   /** A sent command unanswered this long is handed out again. */
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
   commandMaxAttempts: number;
   /** The Microsoft Store's winget REST source, and how Latch treats it. */
   store: StoreConfig;
+  /** Files of the identity that signs configuration profiles; all unset: profiles go unsigned. */
+  profileSigning: {
+    certificateFile: string | undefined;
+    keyFile: string | undefined;
+    pkcs12File: string | undefined;
+    passphrase: string | undefined;
+  };
 }
 
 /** The caching Chocolatey source (NuGet v2 feed) and its politeness towards upstream. */
@@ -81,6 +95,10 @@ export function readConfig(
   }
   const dataDir = resolve(overrides.dataDir ?? env.LATCH_DATA_DIR ?? './data');
   return {
+    agentCheckinIntervalSeconds: positive(env, 'LATCH_AGENT_CHECKIN_INTERVAL', 60),
+    agentRatePerMinute: positive(env, 'LATCH_AGENT_RATE_PER_MINUTE', 120),
+    agentRateBurst: positive(env, 'LATCH_AGENT_RATE_BURST', 30),
+    agentCertificateHeader: env.LATCH_AGENT_CERT_HEADER?.toLowerCase() || undefined,
     host: env.HOST ?? '0.0.0.0',
     port,
     dataDir,
@@ -95,6 +113,12 @@ export function readConfig(
     consoleDir: resolve(env.LATCH_CONSOLE_DIR ?? BUILT_CONSOLE),
     commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
     commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
+    profileSigning: {
+      certificateFile: env.LATCH_PROFILE_SIGNING_CERT || undefined,
+      keyFile: env.LATCH_PROFILE_SIGNING_KEY || undefined,
+      pkcs12File: env.LATCH_PROFILE_SIGNING_P12 || undefined,
+      passphrase: env.LATCH_PROFILE_SIGNING_PASSWORD || undefined,
+    },
     store: {
       url: (env.LATCH_STORE_URL || 'https://storeedgefd.dsx.mp.microsoft.com/v9.0').replace(
         /\/+$/,

@@ -53,3 +53,11 @@ export const storeInvalidResponse = (detail: string) =>
 /** A Store app cannot be deployed the way the request asks (unavailable in the market, …). */
 export const appNotDeployable = (message: string) =>
   new LatchError('app_not_deployable', 409, message);
+export const invalidEnrollmentToken = () =>
+  new LatchError(
+    'invalid_enrollment_token',
+    401,
+    'the enrolment token is unknown, revoked, expired or used up',
+  );
+export const rateLimited = (retryAfterSeconds: number) =>
+  new LatchError('rate_limited', 429, `too many requests; retry after ${retryAfterSeconds} s`);

@@ -12,6 +12,8 @@ import { buildServer } from './http/server.js';
 import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
 import { PolicyEvents } from './service/policy-events.js';
+import { loadConfiguredSigner } from './service/profile-signer.js';
+import { AgentChannel } from './service/agent/agent-channel.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { connect } from './storage/kysely/connect.js';
@@ -71,11 +73,19 @@ export async function startServer(
     feedKey: createHmac('sha256', secretKey).update('latch chocolatey feed').digest(),
   });
   const policyEvents = new PolicyEvents();
+  const profileSigner = await loadConfiguredSigner(config.profileSigning);
   const commands = new CommandQueue(storage, {
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
   });
   const storeCatalog = storeCatalogFrom(config.store, storage);
+  const agentChannel = new AgentChannel({
+    storage,
+    secrets,
+    logger,
+    commands,
+    checkinIntervalSeconds: config.agentCheckinIntervalSeconds,
+  });
   const context: AppContext = {
     config,
     storage,
@@ -84,8 +94,10 @@ export async function startServer(
     metrics,
     commands,
     policyEvents,
+    profileSigner,
     storeCatalog,
     chocolatey,
+    agentChannel,
   };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
@@ -111,6 +123,7 @@ export async function startServer(
       clearInterval(sweeper);
       clearInterval(warmer);
       await app.close();
+      await agentChannel.close();
       await storage.close();
     },
   };

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgentCommand } from './agent-command.js';
+import { registerProfileCommand } from './profile-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStoreCommand } from './store-command.js';
+import { registerSimulateAgentCommand } from './simulate-agent-command.js';
 
 const program = new Command('latch')
   .description('Latch device management server')
@@ -9,8 +11,12 @@ const program = new Command('latch')
   .exitOverride();
 
 registerServeCommand(program);
+registerProfileCommand(program);
 registerAgentCommand(program);
 registerStoreCommand(program);
+
+const simulate = program.command('simulate').description('run simulated devices against a server');
+registerSimulateAgentCommand(simulate);
 
 try {
   await program.parseAsync(process.argv);

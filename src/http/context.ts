@@ -2,8 +2,10 @@ import type { Logger } from 'pino';
 import type { Chocolatey } from '../catalog/chocolatey/chocolatey.js';
 import type { Registry } from 'prom-client';
 import type { StoreCatalog } from '../catalog/msstore/store-catalog.js';
+import type { SigningIdentity } from '../apple/profile-signing.js';
 import type { Config } from '../config.js';
 import type { PolicyEvents } from '../service/policy-events.js';
+import type { AgentChannel } from '../service/agent/agent-channel.js';
 import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
 import type { Storage } from '../storage/storage.js';
@@ -19,6 +21,10 @@ export interface AppContext {
   chocolatey: Chocolatey;
   /** Policy assignment changes, for the delivery channels to react to. */
   policyEvents: PolicyEvents;
+  /** Signs configuration profiles before delivery; undefined when none is configured. */
+  profileSigner: SigningIdentity | undefined;
+  /** The agent channel: enrolment, check-in, settings, tasks, events. */
+  agentChannel: AgentChannel;
   commands: CommandQueue;
   /** The Microsoft Store catalog, cached in the database. */
   storeCatalog: StoreCatalog;

@@ -6,6 +6,8 @@ import { registerAuthentication } from './authentication.js';
 import type { AppContext } from './context.js';
 import { handleError } from './error-handler.js';
 import { registerHttpMetrics } from './http-metrics.js';
+import { agentAdminRoutes } from './routes/agent-admin-routes.js';
+import { agentRoutes } from './routes/agent-routes.js';
 import { assignmentRoutes } from './routes/assignment-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -53,6 +55,8 @@ export const ROUTE_MODULES: RouteModule[] = [
   chocolateyFeedRoutes,
   chocolateyAdminRoutes,
   policyRoutes,
+  agentRoutes,
+  agentAdminRoutes,
   commandRoutes,
   mountEventRoutes,
   storeAppRoutes,

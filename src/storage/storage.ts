@@ -15,6 +15,7 @@ import type {
 } from '../domain.js';
 import type { ChocolateyStore } from './roles/chocolatey.js';
 import type { PolicyStore } from './roles/policies.js';
+import type { AgentChannelStore } from './roles/agent-channel.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
 import type { MountEventStore } from './roles/mount-events.js';
 import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
@@ -145,7 +146,8 @@ export interface Storage
     MountEventStore,
     CatalogCacheStore,
     StoreAppStore,
-    ChocolateyStore {
+    ChocolateyStore,
+    AgentChannelStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

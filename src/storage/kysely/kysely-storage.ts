@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Storage } from '../storage.js';
+import { agentChannelStore } from './agent-channel-store.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
 import { chocolateyStore } from './chocolatey-store.js';
@@ -33,6 +34,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...credentialStore(db),
     ...chocolateyStore(db),
     ...policyStore(db),
+    ...agentChannelStore(db),
     ...commandQueueStore(db, connection.dialect),
     ...mountEventStore(db),
     ...catalogCacheStore(db),
