@@ -14,6 +14,7 @@ export interface Config {
   /** The address devices and browsers reach this server at; enrolment profiles embed it. */
   publicUrl: string;
   bodyLimitBytes: number;
+  chocolatey: ChocolateyConfig;
   /** The built console (index.html and assets/); `npm run build` writes it to web/dist. */
   consoleDir: string;
   /** How often an idle agent checks in. */
@@ -57,6 +58,34 @@ export interface Config {
   };
 }
 
+/** The caching Chocolatey source (NuGet v2 feed) and its politeness towards upstream. */
+export interface ChocolateyConfig {
+  /** The upstream feed root used until an admin sets another through the API. */
+  upstreamUrl: string;
+  /** `database`, or the directory `.nupkg` files are kept in (shared by every server). */
+  files: 'database' | { directory: string };
+  metadataPerMinute: number;
+  downloadsPerMinute: number;
+  /** How long a feed request may wait for upstream before answering 503 with Retry-After. */
+  feedWaitMs: number;
+  /** How long a package's version list is reused before upstream is asked again. */
+  listTtlMs: number;
+}
+
+function readChocolateyConfig(env: NodeJS.ProcessEnv, dataDir: string): ChocolateyConfig {
+  const files = env.LATCH_CHOCOLATEY_FILES || join(dataDir, 'chocolatey');
+  return {
+    upstreamUrl: (
+      env.LATCH_CHOCOLATEY_UPSTREAM ?? 'https://community.chocolatey.org/api/v2'
+    ).replace(/\/+$/, ''),
+    files: files === 'database' ? 'database' : { directory: resolve(files) },
+    metadataPerMinute: positive(env, 'LATCH_CHOCOLATEY_METADATA_PER_MINUTE', 60),
+    downloadsPerMinute: positive(env, 'LATCH_CHOCOLATEY_DOWNLOADS_PER_MINUTE', 10),
+    feedWaitMs: positive(env, 'LATCH_CHOCOLATEY_FEED_WAIT_MS', 20_000),
+    listTtlMs: positive(env, 'LATCH_CHOCOLATEY_LIST_TTL_MS', 3_600_000),
+  };
+}
+
 export interface StoreConfig {
   url: string;
   /** The whole budget of one call to the Store, retries included. */
@@ -83,6 +112,7 @@ export function readConfig(
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes <= 0) {
     throw new Error('LATCH_BODY_LIMIT must be a positive number of bytes');
   }
+  const dataDir = resolve(overrides.dataDir ?? env.LATCH_DATA_DIR ?? './data');
   return {
     agentCheckinIntervalSeconds: positive(env, 'LATCH_AGENT_CHECKIN_INTERVAL', 60),
     agentRatePerMinute: positive(env, 'LATCH_AGENT_RATE_PER_MINUTE', 120),
@@ -90,7 +120,7 @@ export function readConfig(
     agentCertificateHeader: env.LATCH_AGENT_CERT_HEADER?.toLowerCase() || undefined,
     host: env.HOST ?? '0.0.0.0',
     port,
-    dataDir: resolve(overrides.dataDir ?? env.LATCH_DATA_DIR ?? './data'),
+    dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     secretKey: env.LATCH_SECRET_KEY || undefined,
     adminPassword: env.LATCH_ADMIN_PASSWORD || undefined,
@@ -98,6 +128,7 @@ export function readConfig(
     logLevel: env.LATCH_LOG_LEVEL ?? 'info',
     publicUrl: (env.LATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     bodyLimitBytes,
+    chocolatey: readChocolateyConfig(env, dataDir),
     consoleDir: resolve(env.LATCH_CONSOLE_DIR ?? BUILT_CONSOLE),
     commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
     commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),

@@ -1,8 +1,12 @@
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config.js';
 import { sqlitePath } from './config.js';
+import { createChocolatey } from './catalog/chocolatey/chocolatey.js';
+import type { Chocolatey } from './catalog/chocolatey/chocolatey.js';
+import { warmWaitingPackages } from './catalog/chocolatey/package-warmer.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
@@ -26,6 +30,7 @@ import { migrate } from './storage/kysely/migrate.js';
 import type { Storage } from './storage/storage.js';
 
 const SWEEP_INTERVAL_MS = 30_000;
+const PACKAGE_WARM_INTERVAL_MS = 60_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -63,11 +68,18 @@ export async function startServer(
   const storage =
     options.storage ??
     (await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePath(config) }));
-  const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
+  const secretKey = loadSecretKey(config.secretKey, config.dataDir);
+  const secrets = new SecretBox(secretKey);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
 
   const { generatedPassword } = await ensureAdmin(storage, config.adminPassword);
+  const chocolatey = createChocolatey({
+    config: config.chocolatey,
+    storage,
+    secrets,
+    feedKey: createHmac('sha256', secretKey).update('latch chocolatey feed').digest(),
+  });
   const policyEvents = new PolicyEvents();
   const profileSigner = await loadConfiguredSigner(config.profileSigning);
   const commands = new CommandQueue(storage, {
@@ -119,6 +131,7 @@ export async function startServer(
     policyEvents,
     profileSigner,
     storeCatalog,
+    chocolatey,
     agentChannel,
     apple,
   };
@@ -133,6 +146,7 @@ export async function startServer(
     commands.sweep().catch((error: unknown) => logger.warn({ err: error }, 'queue sweep failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  const warmer = startPackageWarmer(storage, chocolatey, logger);
 
   logger.info({ url, database: storage.dialect }, 'Latch is listening');
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
@@ -144,12 +158,32 @@ export async function startServer(
     url,
     async close() {
       clearInterval(sweeper);
+      clearInterval(warmer);
       await app.close();
       await agentChannel.close();
       apple.pusher.close();
       await storage.close();
     },
   };
+}
+
+/**
+ * Retries, every minute, the fetch of Chocolatey packages devices wait for, so a package whose
+ * prefetch met a 429 or an outage is still installed once upstream answers. Rounds never overlap.
+ */
+function startPackageWarmer(storage: Storage, chocolatey: Chocolatey, logger: Logger) {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    warmWaitingPackages(storage, chocolatey, logger)
+      .catch((error: unknown) => logger.warn({ err: error }, 'package warm-up failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, PACKAGE_WARM_INTERVAL_MS);
+  timer.unref();
+  return timer;
 }
 
 /** Printed on stdout, not logged: the generated password must not end up in log storage. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Chocolatey } from '../catalog/chocolatey/chocolatey.js';
 import type { Registry } from 'prom-client';
 import type { StoreCatalog } from '../catalog/msstore/store-catalog.js';
 import type { SigningIdentity } from '../apple/profile-signing.js';
@@ -22,6 +23,8 @@ export interface AppContext {
   secrets: SecretBox;
   logger: Logger;
   metrics: Registry;
+  /** The caching Chocolatey source: upstream client, package cache, politeness gate. */
+  chocolatey: Chocolatey;
   /** Policy assignment changes, for the delivery channels to react to. */
   policyEvents: PolicyEvents;
   /** Signs configuration profiles before delivery; undefined when none is configured. */

@@ -15,6 +15,8 @@ import { appleMdmRoutes } from './routes/apple-mdm-routes.js';
 import { assignmentRoutes } from './routes/assignment-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { chocolateyAdminRoutes } from './routes/chocolatey-admin-routes.js';
+import { chocolateyFeedRoutes } from './routes/chocolatey-feed-routes.js';
 import { commandRoutes } from './routes/command-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
@@ -57,6 +59,8 @@ export const ROUTE_MODULES: RouteModule[] = [
   auditRoutes,
   settingsRoutes,
   enrollmentTokenRoutes,
+  chocolateyFeedRoutes,
+  chocolateyAdminRoutes,
   policyRoutes,
   agentRoutes,
   agentAdminRoutes,

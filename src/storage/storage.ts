@@ -14,6 +14,7 @@ import type {
   User,
 } from '../domain.js';
 import type { AppleMdmStore } from './roles/apple-mdm.js';
+import type { ChocolateyStore } from './roles/chocolatey.js';
 import type { PolicyStore } from './roles/policies.js';
 import type { AgentChannelStore } from './roles/agent-channel.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
@@ -152,6 +153,8 @@ export interface Storage
     StoreAppStore,
     AgentChannelStore,
     WindowsMdmStore {
+    ChocolateyStore,
+    AgentChannelStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

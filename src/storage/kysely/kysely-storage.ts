@@ -4,6 +4,7 @@ import { agentChannelStore } from './agent-channel-store.js';
 import { appleMdmStore } from './apple-mdm-store.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
+import { chocolateyStore } from './chocolatey-store.js';
 import { commandQueueStore } from './command-queue-store.js';
 import type { Connection } from './connect.js';
 import { credentialStore } from './credential-store.js';
@@ -33,6 +34,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...auditStore(db),
     ...settingsStore(db),
     ...credentialStore(db),
+    ...chocolateyStore(db),
     ...policyStore(db),
     ...agentChannelStore(db),
     ...commandQueueStore(db, connection.dialect),
