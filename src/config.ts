@@ -20,6 +20,19 @@ export interface Config {
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
   commandMaxAttempts: number;
+  /** The Microsoft Store's winget REST source, and how Latch treats it. */
+  store: StoreConfig;
+}
+
+export interface StoreConfig {
+  url: string;
+  /** The whole budget of one call to the Store, retries included. */
+  timeoutMs: number;
+  retries: number;
+  backoffMs: number;
+  /** How long a search or manifest answer is served from the cache without asking again. */
+  cacheTtlMs: number;
+  maxResults: number;
 }
 
 /** web/dist of this checkout, seen from dist/src/config.js. */
@@ -51,6 +64,17 @@ export function readConfig(
     consoleDir: resolve(env.LATCH_CONSOLE_DIR ?? BUILT_CONSOLE),
     commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
     commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
+    store: {
+      url: (env.LATCH_STORE_URL || 'https://storeedgefd.dsx.mp.microsoft.com/v9.0').replace(
+        /\/+$/,
+        '',
+      ),
+      timeoutMs: positive(env, 'LATCH_STORE_TIMEOUT_MS', 10_000),
+      retries: positive(env, 'LATCH_STORE_ATTEMPTS', 3) - 1,
+      backoffMs: 200,
+      cacheTtlMs: positive(env, 'LATCH_STORE_CACHE_TTL_S', 3600) * 1000,
+      maxResults: positive(env, 'LATCH_STORE_MAX_RESULTS', 25),
+    },
   };
 }
 

@@ -39,3 +39,17 @@ export const notFound = (what: string, id: string) =>
 export const conflict = (message: string) => new LatchError('conflict', 409, message);
 export const unavailable = (message: string, cause?: unknown) =>
   new LatchError('unavailable', 503, message, { cause });
+export const invalidPlist = (message: string, cause?: unknown) =>
+  new LatchError('invalid_plist', 400, message, { cause });
+export const invalidSigningIdentity = (message: string, cause?: unknown) =>
+  new LatchError('invalid_signing_identity', 400, message, { cause });
+
+/** The Microsoft Store's catalog could not be reached in time, or kept failing. */
+export const storeUnreachable = (detail: string, cause?: unknown) =>
+  new LatchError('store_unreachable', 502, `Microsoft Store unreachable: ${detail}`, { cause });
+/** The Store answered, but not with the winget REST shape we expect. */
+export const storeInvalidResponse = (detail: string) =>
+  new LatchError('store_invalid_response', 502, `Microsoft Store answered unexpectedly: ${detail}`);
+/** A Store app cannot be deployed the way the request asks (unavailable in the market, …). */
+export const appNotDeployable = (message: string) =>
+  new LatchError('app_not_deployable', 409, message);

@@ -5,7 +5,9 @@ import type { Config } from './config.js';
 import { sqlitePath } from './config.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
+import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
+import { PolicyEvents } from './service/policy-events.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { connect } from './storage/kysely/connect.js';
@@ -56,11 +58,22 @@ export async function startServer(
   collectDefaultMetrics({ register: metrics });
 
   const { generatedPassword } = await ensureAdmin(storage, config.adminPassword);
+  const policyEvents = new PolicyEvents();
   const commands = new CommandQueue(storage, {
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
   });
-  const context: AppContext = { config, storage, secrets, logger, metrics, commands };
+  const storeCatalog = storeCatalogFrom(config.store, storage);
+  const context: AppContext = {
+    config,
+    storage,
+    secrets,
+    logger,
+    metrics,
+    commands,
+    policyEvents,
+    storeCatalog,
+  };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

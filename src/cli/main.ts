@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgentCommand } from './agent-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerStoreCommand } from './store-command.js';
 
 const program = new Command('latch')
   .description('Latch device management server')
@@ -7,6 +9,8 @@ const program = new Command('latch')
   .exitOverride();
 
 registerServeCommand(program);
+registerAgentCommand(program);
+registerStoreCommand(program);
 
 try {
   await program.parseAsync(process.argv);

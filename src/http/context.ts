@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { StoreCatalog } from '../catalog/msstore/store-catalog.js';
 import type { Config } from '../config.js';
+import type { PolicyEvents } from '../service/policy-events.js';
 import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
 import type { Storage } from '../storage/storage.js';
@@ -12,5 +14,9 @@ export interface AppContext {
   secrets: SecretBox;
   logger: Logger;
   metrics: Registry;
+  /** Policy assignment changes, for the delivery channels to react to. */
+  policyEvents: PolicyEvents;
   commands: CommandQueue;
+  /** The Microsoft Store catalog, cached in the database. */
+  storeCatalog: StoreCatalog;
 }

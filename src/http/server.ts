@@ -14,9 +14,12 @@ import { consoleRoutes } from './routes/console-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { enrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
+import { mountEventRoutes } from './routes/mount-event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { openapiRoutes } from './routes/openapi-routes.js';
+import { policyRoutes } from './routes/policy-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
+import { storeAppRoutes } from './routes/store-app-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -45,7 +48,10 @@ export const ROUTE_MODULES: RouteModule[] = [
   auditRoutes,
   settingsRoutes,
   enrollmentTokenRoutes,
+  policyRoutes,
   commandRoutes,
+  mountEventRoutes,
+  storeAppRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */

@@ -13,9 +13,13 @@ import type {
   Platform,
   User,
 } from '../domain.js';
+import type { PolicyStore } from './roles/policies.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
+import type { MountEventStore } from './roles/mount-events.js';
+import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
 
 export type * from './roles/command-queue.js';
+export type * from './roles/policies.js';
 
 /**
  * Small role interfaces, one per job; services ask for the narrowest they need and `Storage`
@@ -135,7 +139,11 @@ export interface Storage
     AssignmentStore,
     AuditStore,
     SettingsStore,
-    CredentialStore {
+    CredentialStore,
+    PolicyStore,
+    MountEventStore,
+    CatalogCacheStore,
+    StoreAppStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

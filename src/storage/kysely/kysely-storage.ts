@@ -8,7 +8,10 @@ import { credentialStore } from './credential-store.js';
 import { deviceStore } from './device-store.js';
 import type { Executor } from './executor.js';
 import { groupStore } from './group-store.js';
+import { policyStore } from './policy-store.js';
+import { mountEventStore } from './mount-event-store.js';
 import { settingsStore } from './settings-store.js';
+import { catalogCacheStore, storeAppStore } from './store-app-store.js';
 
 /**
  * Composes the role stores over one executor. Inside `transaction` the same stores are built
@@ -27,7 +30,11 @@ function build(db: Executor, connection: Connection): Storage {
     ...auditStore(db),
     ...settingsStore(db),
     ...credentialStore(db),
+    ...policyStore(db),
     ...commandQueueStore(db, connection.dialect),
+    ...mountEventStore(db),
+    ...catalogCacheStore(db),
+    ...storeAppStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));
