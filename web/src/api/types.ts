@@ -210,3 +210,21 @@ export interface StoreTerms {
   acceptedBy: string | null;
   acceptedAt: number | null;
 }
+
+/** A mount an agent refused, remounted read-only or audited. */
+export interface MountEvent {
+  id: number;
+  deviceId: string;
+  eventId: string;
+  occurredAt: number;
+  receivedAt: number;
+  user: string;
+  disk: string | null;
+  bus: string | null;
+  mediaKind: string | null;
+  volumeName: string | null;
+  sizeBytes: number | null;
+  category: string;
+  decision: 'deny' | 'read-only' | 'audit';
+  rule: string;
+}
