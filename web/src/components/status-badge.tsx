@@ -17,6 +17,13 @@ const TONES: Record<string, 'good' | 'wait' | 'bad' | 'off'> = {
   'read-only': 'wait',
   audit: 'off',
   'not-applicable': 'off',
+  not_applicable: 'off',
+  ok: 'good',
+  backing_off: 'wait',
+  failing: 'bad',
+  cached: 'good',
+  metadata_only: 'wait',
+  not_cached: 'off',
   unavailable: 'off',
   cancelled: 'off',
 };

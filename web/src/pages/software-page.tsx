@@ -24,6 +24,7 @@ export function WindowsSoftwareTabs() {
           to: '/software/windows/chocolatey',
           label: 'Chocolatey',
           note: 'maintenance mode',
+          current: (path) => path.startsWith('/software/windows/chocolatey'),
         },
       ]}
     />
