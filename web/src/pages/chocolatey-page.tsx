@@ -66,6 +66,8 @@ export function ChocolateyPage() {
     [],
   );
   const [query, setQuery] = useState('');
+  const [packageId, setPackageId] = useState('');
+  const [version, setVersion] = useState('');
   const [results, setResults] = useState<{ stale: boolean; items: ChocolateySearchItem[] }>();
   const [error, setError] = useState<unknown>();
   const [action, setAction] = useState('');
@@ -91,14 +93,25 @@ export function ChocolateyPage() {
     });
   };
 
-  const add = (item: ChocolateySearchItem) =>
+  const add = (body: { packageId: string; version?: string }) =>
     run('Adding the package', async () => {
       const added = await api<ChocolateyPackage>('/api/v1/chocolatey/packages', {
         method: 'POST',
-        body: { packageId: item.packageId, version: item.version },
+        body,
       });
       navigate(`/software/windows/chocolatey/${added.id}`);
     });
+
+  const addById = (event: FormEvent) => {
+    event.preventDefault();
+    void add(
+      version.trim()
+        ? { packageId: packageId.trim(), version: version.trim() }
+        : {
+            packageId: packageId.trim(),
+          },
+    );
+  };
 
   return (
     <>
@@ -200,7 +213,7 @@ export function ChocolateyPage() {
                       type="button"
                       disabled={busy}
                       aria-label={`Add ${item.packageId} ${item.version}`}
-                      onClick={() => void add(item)}
+                      onClick={() => void add({ packageId: item.packageId, version: item.version })}
                     >
                       Add
                     </button>
@@ -210,6 +223,30 @@ export function ChocolateyPage() {
             </tbody>
           </table>
         )}
+        <form className="inline" onSubmit={addById}>
+          <label>
+            Or add by package ID
+            <input
+              name="packageId"
+              value={packageId}
+              onChange={(e) => setPackageId(e.target.value)}
+              placeholder="googlechrome"
+              required
+            />
+          </label>
+          <label>
+            Version
+            <input
+              name="version"
+              value={version}
+              onChange={(e) => setVersion(e.target.value)}
+              placeholder="latest"
+            />
+          </label>
+          <button type="submit" disabled={busy}>
+            Add package
+          </button>
+        </form>
       </section>
       <UpstreamHealth />
     </>
