@@ -22,6 +22,13 @@ export interface Config {
   commandMaxAttempts: number;
   /** The Microsoft Store's winget REST source, and how Latch treats it. */
   store: StoreConfig;
+  /** Files of the identity that signs configuration profiles; all unset: profiles go unsigned. */
+  profileSigning: {
+    certificateFile: string | undefined;
+    keyFile: string | undefined;
+    pkcs12File: string | undefined;
+    passphrase: string | undefined;
+  };
 }
 
 export interface StoreConfig {
@@ -64,6 +71,12 @@ export function readConfig(
     consoleDir: resolve(env.LATCH_CONSOLE_DIR ?? BUILT_CONSOLE),
     commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
     commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
+    profileSigning: {
+      certificateFile: env.LATCH_PROFILE_SIGNING_CERT || undefined,
+      keyFile: env.LATCH_PROFILE_SIGNING_KEY || undefined,
+      pkcs12File: env.LATCH_PROFILE_SIGNING_P12 || undefined,
+      passphrase: env.LATCH_PROFILE_SIGNING_PASSWORD || undefined,
+    },
     store: {
       url: (env.LATCH_STORE_URL || 'https://storeedgefd.dsx.mp.microsoft.com/v9.0').replace(
         /\/+$/,

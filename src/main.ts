@@ -8,6 +8,7 @@ import { buildServer } from './http/server.js';
 import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
 import { PolicyEvents } from './service/policy-events.js';
+import { loadConfiguredSigner } from './service/profile-signer.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { connect } from './storage/kysely/connect.js';
@@ -59,6 +60,7 @@ export async function startServer(
 
   const { generatedPassword } = await ensureAdmin(storage, config.adminPassword);
   const policyEvents = new PolicyEvents();
+  const profileSigner = await loadConfiguredSigner(config.profileSigning);
   const commands = new CommandQueue(storage, {
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
@@ -72,6 +74,7 @@ export async function startServer(
     metrics,
     commands,
     policyEvents,
+    profileSigner,
     storeCatalog,
   };
   const app = await buildServer(context);

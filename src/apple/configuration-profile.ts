@@ -31,12 +31,26 @@ export interface ProfileSpec {
   payloads: { type: string; displayName: string; keys: PlistDict }[];
 }
 
+/** Rendered profiles by spec: planning 100,000 devices renders each distinct profile once. */
+const RENDERED = new Map<string, RenderedProfile>();
+const MAX_RENDERED = 1000;
+
 /**
  * Wraps payloads in a `Configuration` profile (Apple's TopLevel and CommonPayloadKeys schemas),
  * installed for the whole system. Identifiers and UUIDs are derived, never random, so the same
- * spec always gives the same bytes.
+ * spec always gives the same bytes. The result is shared between callers: never modify it.
  */
 export function renderProfile(spec: ProfileSpec): RenderedProfile {
+  const key = JSON.stringify(spec);
+  const known = RENDERED.get(key);
+  if (known) return known;
+  const rendered = Object.freeze(buildProfile(spec));
+  if (RENDERED.size >= MAX_RENDERED) RENDERED.delete(RENDERED.keys().next().value!);
+  RENDERED.set(key, rendered);
+  return rendered;
+}
+
+function buildProfile(spec: ProfileSpec): RenderedProfile {
   const uuid = stableUuid(`${spec.identifier}|${spec.revision}`);
   const content = spec.payloads.map((payload, index) => ({
     PayloadDisplayName: payload.displayName,

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgentCommand } from './agent-command.js';
+import { registerProfileCommand } from './profile-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStoreCommand } from './store-command.js';
 
@@ -9,6 +10,7 @@ const program = new Command('latch')
   .exitOverride();
 
 registerServeCommand(program);
+registerProfileCommand(program);
 registerAgentCommand(program);
 registerStoreCommand(program);
 

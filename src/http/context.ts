@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { StoreCatalog } from '../catalog/msstore/store-catalog.js';
+import type { SigningIdentity } from '../apple/profile-signing.js';
 import type { Config } from '../config.js';
 import type { PolicyEvents } from '../service/policy-events.js';
 import type { CommandQueue } from '../service/command-queue.js';
@@ -16,6 +17,8 @@ export interface AppContext {
   metrics: Registry;
   /** Policy assignment changes, for the delivery channels to react to. */
   policyEvents: PolicyEvents;
+  /** Signs configuration profiles before delivery; undefined when none is configured. */
+  profileSigner: SigningIdentity | undefined;
   commands: CommandQueue;
   /** The Microsoft Store catalog, cached in the database. */
   storeCatalog: StoreCatalog;

@@ -80,12 +80,22 @@ export function enrolmentProfiles(
   settings: OrganisationSettings,
 ): RenderedProfile[] {
   const macOS15 = device.osVersion !== null && isAtLeast(device.osVersion, '15.0');
-  return [
-    systemExtensionProfile(settings, { macOS15 }),
-    privacyProfile(settings),
-    notificationsProfile(),
-  ];
+  const key = `${settings.agentTeamId}|${settings.agentBundleId}|${macOS15}`;
+  let profiles = ENROLMENT_PROFILES.get(key);
+  if (!profiles) {
+    profiles = [
+      systemExtensionProfile(settings, { macOS15 }),
+      privacyProfile(settings),
+      notificationsProfile(),
+    ];
+    if (ENROLMENT_PROFILES.size > 100) ENROLMENT_PROFILES.clear();
+    ENROLMENT_PROFILES.set(key, profiles);
+  }
+  return [...profiles];
 }
+
+/** The enrolment profiles depend on a few settings only; render each combination once. */
+const ENROLMENT_PROFILES = new Map<string, RenderedProfile[]>();
 
 /**
  * Decides, for one device, whether each policy applies and what the device must hold. Pure: the

@@ -170,6 +170,24 @@ for (const backend of BACKENDS) {
       ]);
     });
 
+    it('documents the policy routes in the OpenAPI document', async () => {
+      const openapi = await app.api('/api/v1/openapi.json');
+
+      assert.deepEqual(
+        Object.keys(openapi.body.paths)
+          .filter((p) => p.includes('polic'))
+          .sort(),
+        [
+          '/api/v1/devices/{id}/policies',
+          '/api/v1/policies',
+          '/api/v1/policies/{id}',
+          '/api/v1/policies/{id}/assignments',
+          '/api/v1/policies/{id}/assignments/{assignmentId}',
+          '/api/v1/policies/{id}/devices',
+        ],
+      );
+    });
+
     it('refuses to assign unknown devices and assigns none of the batch', async () => {
       const real = await mac('C-1', '14.0');
       const policy = await app.api('/api/v1/policies', {
