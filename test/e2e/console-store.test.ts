@@ -32,7 +32,7 @@ describe('the console in Chromium: Microsoft Store apps', { timeout: 120_000 }, 
     dataDir = mkdtempSync(join(tmpdir(), 'latch-e2e-'));
     store = await startFakeStore();
     server = await startServerProcess(
-      { LATCH_ADMIN_PASSWORD: PASSWORD, LATCH_STORE_URL: store.url },
+      { LATCH_ADMIN_PASSWORD: PASSWORD, LATCH_STORE_URL: store.url, LATCH_STORE_ATTEMPTS: '1' },
       dataDir,
     );
     storage = await openStorage({ sqlitePath: join(dataDir, 'latch.db') });
@@ -144,5 +144,25 @@ describe('the console in Chromium: Microsoft Store apps', { timeout: 120_000 }, 
       'Company Portal | pending | install (device) | Windows MDM | — | ',
       `Adobe Acrobat Reader DC | installed | install (device) | Latch agent | 24.1.20756 | ${AGENT_REASON}`,
     ]);
+  });
+
+  it('says in words that the Store is unreachable instead of showing no results', async () => {
+    const { page } = browser;
+
+    store.setFault({ kind: 'status', status: 503 });
+    await page.getByRole('link', { name: 'Software' }).click();
+    await page.getByRole('button', { name: 'Add an app' }).click();
+    await page.getByRole('link', { name: 'Microsoft Store app' }).click();
+    await page.getByLabel('Search the Microsoft Store').fill('spotify');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    store.setFault({ kind: 'none' });
+
+    assert.match(
+      await alert.innerText(),
+      /^Searching the Store failed: Microsoft Store unreachable: .+ \(store_unreachable\)$/,
+    );
+    assert.equal(await page.getByTestId('store-result-rows').count(), 0);
   });
 });
