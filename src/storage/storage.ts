@@ -152,9 +152,8 @@ export interface Storage
     CatalogCacheStore,
     StoreAppStore,
     AgentChannelStore,
-    WindowsMdmStore {
-    ChocolateyStore,
-    AgentChannelStore {
+    WindowsMdmStore,
+    ChocolateyStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits
