@@ -10,6 +10,7 @@ import { ensureAdmin } from './service/admin-accounts.js';
 import { PolicyEvents } from './service/policy-events.js';
 import { loadConfiguredSigner } from './service/profile-signer.js';
 import { AgentChannel } from './service/agent/agent-channel.js';
+import { followMountEvents } from './service/mount-event-recorder.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { connect } from './storage/kysely/connect.js';
@@ -74,6 +75,7 @@ export async function startServer(
     commands,
     checkinIntervalSeconds: config.agentCheckinIntervalSeconds,
   });
+  const stopMountEvents = followMountEvents(agentChannel, storage, logger);
   const context: AppContext = {
     config,
     storage,
@@ -107,6 +109,7 @@ export async function startServer(
     url,
     async close() {
       clearInterval(sweeper);
+      stopMountEvents();
       await app.close();
       await agentChannel.close();
       await storage.close();
