@@ -1,10 +1,12 @@
 import { plistBenchmark } from './plist-bench.js';
+import { agentCheckinBenchmark } from './agent-checkin-bench.js';
 import { startupBenchmark } from './startup-bench.js';
 
 /** Every benchmark by name; `npm run bench` runs them all, `npm run bench -- NAME` one. */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   startup: startupBenchmark,
   plist: plistBenchmark,
+  'agent-checkin': agentCheckinBenchmark,
 };
 
 const wanted = process.argv.slice(2);

@@ -16,10 +16,26 @@ export interface Config {
   bodyLimitBytes: number;
   /** The built console (index.html and assets/); `npm run build` writes it to web/dist. */
   consoleDir: string;
+  /** How often an idle agent checks in. */
+  agentCheckinIntervalSeconds: number;
+  /** Each device's agent request budget: a burst, refilled at so many a minute. */
+  agentRatePerMinute: number;
+  agentRateBurst: number;
+  /** Header in which a TLS-terminating proxy forwards the agent's client certificate. */
+  agentCertificateHeader: string | undefined;
   /** A sent command unanswered this long is handed out again. */
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
   commandMaxAttempts: number;
+  /** PEM files of the certificate and key Latch serves HTTPS with; plain HTTP when unset. */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  /** Addresses of TLS-terminating proxies allowed to forward a client certificate. */
+  trustedProxies: string[];
+  /** The header such a proxy forwards the URL-escaped client certificate PEM in. */
+  clientCertHeader: string;
+  /** Queued commands sent to a Windows device in one OMA-DM message at most. */
+  windowsCommandsPerMessage: number;
   /** The Microsoft Store's winget REST source, and how Latch treats it. */
   store: StoreConfig;
   /** Files of the identity that signs configuration profiles; all unset: profiles go unsigned. */
@@ -58,6 +74,10 @@ export function readConfig(
     throw new Error('LATCH_BODY_LIMIT must be a positive number of bytes');
   }
   return {
+    agentCheckinIntervalSeconds: positive(env, 'LATCH_AGENT_CHECKIN_INTERVAL', 60),
+    agentRatePerMinute: positive(env, 'LATCH_AGENT_RATE_PER_MINUTE', 120),
+    agentRateBurst: positive(env, 'LATCH_AGENT_RATE_BURST', 30),
+    agentCertificateHeader: env.LATCH_AGENT_CERT_HEADER?.toLowerCase() || undefined,
     host: env.HOST ?? '0.0.0.0',
     port,
     dataDir: resolve(overrides.dataDir ?? env.LATCH_DATA_DIR ?? './data'),
@@ -77,6 +97,14 @@ export function readConfig(
       pkcs12File: env.LATCH_PROFILE_SIGNING_P12 || undefined,
       passphrase: env.LATCH_PROFILE_SIGNING_PASSWORD || undefined,
     },
+    tlsCertFile: env.LATCH_TLS_CERT || undefined,
+    tlsKeyFile: env.LATCH_TLS_KEY || undefined,
+    trustedProxies: (env.LATCH_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
+    clientCertHeader: (env.LATCH_CLIENT_CERT_HEADER ?? 'x-client-cert').toLowerCase(),
+    windowsCommandsPerMessage: positive(env, 'LATCH_WINDOWS_COMMANDS_PER_MESSAGE', 10),
     store: {
       url: (env.LATCH_STORE_URL || 'https://storeedgefd.dsx.mp.microsoft.com/v9.0').replace(
         /\/+$/,

@@ -39,6 +39,15 @@ export const notFound = (what: string, id: string) =>
 export const conflict = (message: string) => new LatchError('conflict', 409, message);
 export const unavailable = (message: string, cause?: unknown) =>
   new LatchError('unavailable', 503, message, { cause });
+
+/** Windows MDM: a device body refused before it had any effect (DTD, entity, size, truncation). */
+export const malformedDeviceXml = (code: string, message: string, cause?: unknown) =>
+  new LatchError(code, 400, message, { cause });
+/** Windows MDM: no client certificate, or one Latch did not issue to an enrolled device. */
+export const deviceUnauthenticated = (code: string, message: string) =>
+  new LatchError(code, 401, message);
+export const deviceForbidden = (code: string, message: string) =>
+  new LatchError(code, 403, message);
 export const invalidPlist = (message: string, cause?: unknown) =>
   new LatchError('invalid_plist', 400, message, { cause });
 export const invalidSigningIdentity = (message: string, cause?: unknown) =>
@@ -53,3 +62,11 @@ export const storeInvalidResponse = (detail: string) =>
 /** A Store app cannot be deployed the way the request asks (unavailable in the market, …). */
 export const appNotDeployable = (message: string) =>
   new LatchError('app_not_deployable', 409, message);
+export const invalidEnrollmentToken = () =>
+  new LatchError(
+    'invalid_enrollment_token',
+    401,
+    'the enrolment token is unknown, revoked, expired or used up',
+  );
+export const rateLimited = (retryAfterSeconds: number) =>
+  new LatchError('rate_limited', 429, `too many requests; retry after ${retryAfterSeconds} s`);

@@ -9,8 +9,12 @@ import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
 import { PolicyEvents } from './service/policy-events.js';
 import { loadConfiguredSigner } from './service/profile-signer.js';
+import { AgentChannel } from './service/agent/agent-channel.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
+import { WindowsCertificateAuthority } from './service/windows-certificate-authority.js';
+import { WindowsCommands } from './service/windows-commands.js';
+import { WindowsStoragePolicy } from './service/windows-storage-policy.js';
 import { connect } from './storage/kysely/connect.js';
 import { kyselyStorage } from './storage/kysely/kysely-storage.js';
 import { migrate } from './storage/kysely/migrate.js';
@@ -65,7 +69,17 @@ export async function startServer(
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
   });
+  const windowsCommands = new WindowsCommands(commands, storage);
   const storeCatalog = storeCatalogFrom(config.store, storage);
+  const agentChannel = new AgentChannel({
+    storage,
+    secrets,
+    logger,
+    commands,
+    checkinIntervalSeconds: config.agentCheckinIntervalSeconds,
+  });
+  const windowsStoragePolicy = new WindowsStoragePolicy(storage, windowsCommands);
+  windowsStoragePolicy.register(policyEvents);
   const context: AppContext = {
     config,
     storage,
@@ -73,15 +87,20 @@ export async function startServer(
     logger,
     metrics,
     commands,
+    windowsCommands,
+    windowsAuthority: await WindowsCertificateAuthority.load(storage, secrets),
+    windowsStoragePolicy,
     policyEvents,
     profileSigner,
     storeCatalog,
+    agentChannel,
   };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://127.0.0.1:${port}`;
+  const scheme = config.tlsCertFile ? 'https' : 'http';
+  const url = `${scheme}://127.0.0.1:${port}`;
 
   const sweeper = setInterval(() => {
     commands.sweep().catch((error: unknown) => logger.warn({ err: error }, 'queue sweep failed'));
@@ -99,6 +118,7 @@ export async function startServer(
     async close() {
       clearInterval(sweeper);
       await app.close();
+      await agentChannel.close();
       await storage.close();
     },
   };

@@ -4,8 +4,12 @@ import type { StoreCatalog } from '../catalog/msstore/store-catalog.js';
 import type { SigningIdentity } from '../apple/profile-signing.js';
 import type { Config } from '../config.js';
 import type { PolicyEvents } from '../service/policy-events.js';
+import type { AgentChannel } from '../service/agent/agent-channel.js';
 import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
+import type { WindowsCertificateAuthority } from '../service/windows-certificate-authority.js';
+import type { WindowsCommands } from '../service/windows-commands.js';
+import type { WindowsStoragePolicy } from '../service/windows-storage-policy.js';
 import type { Storage } from '../storage/storage.js';
 
 /** What route modules are given: the wired services of one server. */
@@ -19,7 +23,15 @@ export interface AppContext {
   policyEvents: PolicyEvents;
   /** Signs configuration profiles before delivery; undefined when none is configured. */
   profileSigner: SigningIdentity | undefined;
+  /** The agent channel: enrolment, check-in, settings, tasks, events. */
+  agentChannel: AgentChannel;
   commands: CommandQueue;
+  /** The Windows MDM channel's command API (queue CSP commands, read their answers). */
+  windowsCommands: WindowsCommands;
+  /** Issues Windows devices their MDM identity certificates. */
+  windowsAuthority: WindowsCertificateAuthority;
+  /** Compiles the storage-restriction policy for Windows devices and reads it back. */
+  windowsStoragePolicy: WindowsStoragePolicy;
   /** The Microsoft Store catalog, cached in the database. */
   storeCatalog: StoreCatalog;
 }

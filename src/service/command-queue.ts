@@ -58,6 +58,19 @@ export class CommandQueue {
     });
   }
 
+  /** Up to `max` of the device's next commands, leased to this server; empty when none. */
+  nextBatch(channel: CommandChannel, deviceId: string, max: number, now = Date.now()) {
+    return this.#store.claimCommands({
+      channel,
+      deviceId,
+      now,
+      max,
+      owner: this.#options.owner,
+      leaseMs: this.#options.resendAfterMs,
+      maxAttempts: this.#options.maxAttempts,
+    });
+  }
+
   /** Records the device's answer once; NotNow pauses the queue until `resume`. */
   answer(
     channel: CommandChannel,

@@ -14,12 +14,15 @@ import type {
   User,
 } from '../domain.js';
 import type { PolicyStore } from './roles/policies.js';
+import type { AgentChannelStore } from './roles/agent-channel.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
+import type { WindowsMdmStore } from './roles/windows-mdm.js';
 import type { MountEventStore } from './roles/mount-events.js';
 import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
 
 export type * from './roles/command-queue.js';
 export type * from './roles/policies.js';
+export type * from './roles/windows-mdm.js';
 
 /**
  * Small role interfaces, one per job; services ask for the narrowest they need and `Storage`
@@ -143,7 +146,9 @@ export interface Storage
     PolicyStore,
     MountEventStore,
     CatalogCacheStore,
-    StoreAppStore {
+    StoreAppStore,
+    AgentChannelStore,
+    WindowsMdmStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Storage } from '../storage.js';
+import { agentChannelStore } from './agent-channel-store.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
 import { commandQueueStore } from './command-queue-store.js';
@@ -12,6 +13,7 @@ import { policyStore } from './policy-store.js';
 import { mountEventStore } from './mount-event-store.js';
 import { settingsStore } from './settings-store.js';
 import { catalogCacheStore, storeAppStore } from './store-app-store.js';
+import { windowsMdmStore } from './windows-mdm-store.js';
 
 /**
  * Composes the role stores over one executor. Inside `transaction` the same stores are built
@@ -31,10 +33,12 @@ function build(db: Executor, connection: Connection): Storage {
     ...settingsStore(db),
     ...credentialStore(db),
     ...policyStore(db),
+    ...agentChannelStore(db),
     ...commandQueueStore(db, connection.dialect),
     ...mountEventStore(db),
     ...catalogCacheStore(db),
     ...storeAppStore(db),
+    ...windowsMdmStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));

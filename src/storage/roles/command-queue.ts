@@ -107,4 +107,10 @@ export interface CommandQueueStore {
   resumeQueue(channel: CommandChannel, deviceId: string): Promise<void>;
   /** Marks failed the sent commands whose last lease ran out after `maxAttempts` tries. */
   failExhaustedCommands(now: number, maxAttempts: number): Promise<number>;
+  /**
+   * Leases up to `max` of the device's next commands at once, in queue order, by the same rules
+   * as `claimNextCommand` (channels that send several commands per message, like OMA-DM).
+   * Empty when there is none, or while the queue is paused.
+   */
+  claimCommands(options: ClaimOptions & { max: number }): Promise<QueuedCommand[]>;
 }

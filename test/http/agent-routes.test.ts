@@ -1,0 +1,425 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { x509 } from '../../src/x509.js';
+import { createKeyAndCsr } from '../../src/agent/agent-key.js';
+import { BACKENDS } from '../helpers/backends.js';
+import { startTestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
+import { agentApi, enrollAgent, newEnrollmentToken } from '../helpers/agent.js';
+
+const CERT_HEADER = 'x-ssl-client-cert';
+const IDLE_STATE = {
+  osVersion: '14.5',
+  agentVersion: '1.4.3',
+  trayVersion: '1.2.1',
+  extensionState: 'approved',
+  volumes: [{ name: 'Macintosh HD', mountPoint: '/', bus: 'PCI-Express' }],
+};
+
+for (const backend of BACKENDS) {
+  describe(`agent API on ${backend.name}`, () => {
+    let app: TestApp;
+    let token: string;
+    before(async () => {
+      app = await startTestApp(backend, { LATCH_AGENT_CERT_HEADER: CERT_HEADER });
+      token = await newEnrollmentToken(app, 50);
+    });
+    after(() => app.close());
+
+    it('enrols an agent and shows the device with its versions', async () => {
+      const enrolled = await enrollAgent(app, token, {
+        serialNumber: 'ENROL-1',
+        hardwareUuid: 'HW-1',
+      });
+
+      assert.equal(enrolled.status, 201);
+      assert.match(enrolled.body.deviceSecret, /^lta_/);
+      const device = await app.api(`/api/v1/devices/${enrolled.body.deviceId}`);
+      assert.equal(device.body.serialNumber, 'ENROL-1');
+      assert.equal(device.body.agentVersion, '1.4.2');
+      assert.equal(device.body.trayVersion, '1.2.0');
+      assert.equal(device.body.platform, 'macos');
+    });
+
+    it('keeps one device across re-enrolment and refuses the old secret', async () => {
+      const first = await enrollAgent(app, token, {
+        serialNumber: 'RE-1',
+        hardwareUuid: 'HW-RE-1',
+      });
+      const second = await enrollAgent(app, token, {
+        serialNumber: 'RE-1',
+        hardwareUuid: 'HW-RE-1',
+      });
+
+      assert.equal(second.body.deviceId, first.body.deviceId);
+      const old = await agentApi(app, first.body.deviceSecret, '/agent/v1/settings');
+      assert.equal(old.status, 401);
+      assert.equal(old.body.error.code, 'unauthenticated');
+      const current = await agentApi(app, second.body.deviceSecret, '/agent/v1/settings');
+      assert.equal(current.status, 200);
+    });
+
+    it("merges with the Mac's MDM enrolment by serial number", async () => {
+      const mdm = await app.storage.observeDevice({
+        platform: 'macos',
+        serialNumber: 'MDM-MAC-1',
+        udid: 'UDID-MDM-MAC-1',
+        enrollmentType: 'automated',
+      });
+
+      const enrolled = await enrollAgent(app, token, {
+        serialNumber: 'MDM-MAC-1',
+        hardwareUuid: 'HW-MDM',
+      });
+
+      assert.equal(enrolled.body.deviceId, mdm.id);
+      const device = await app.storage.getDevice(mdm.id);
+      assert.equal(device?.hardwareUuid, 'HW-MDM');
+      assert.equal(device?.enrollmentType, 'automated');
+    });
+
+    it('refuses a wrong or used-up enrolment token and writes nothing', async () => {
+      const once = await newEnrollmentToken(app, 1);
+      assert.equal((await enrollAgent(app, once, { serialNumber: 'ONCE-1' })).status, 201);
+
+      const usedUp = await enrollAgent(app, once, {
+        serialNumber: 'ONCE-2',
+        hardwareUuid: 'HW-ONCE-2',
+      });
+      const wrong = await enrollAgent(app, 'lte_nothing', { serialNumber: 'ONCE-3' });
+
+      assert.equal(usedUp.status, 401);
+      assert.equal(usedUp.body.error.code, 'invalid_enrollment_token');
+      assert.equal(wrong.status, 401);
+      const found = await app.storage.listDevices({ search: 'ONCE-' });
+      assert.deepEqual(
+        found.items.map((d) => d.serialNumber),
+        ['ONCE-1'],
+      );
+    });
+
+    it('refuses an enrolment without a serial number or hardware UUID', async () => {
+      const response = await enrollAgent(app, token, {
+        serialNumber: undefined,
+        hardwareUuid: undefined,
+      });
+
+      assert.equal(response.status, 400);
+      assert.equal(response.body.error.code, 'invalid_request');
+    });
+
+    it('issues a client certificate from the CSR and accepts it forwarded by the proxy', async () => {
+      const { csrPem } = await createKeyAndCsr('C02CERT0001');
+
+      const enrolled = await enrollAgent(app, token, { serialNumber: 'CERT-1', csr: csrPem });
+
+      assert.equal(enrolled.status, 201);
+      const certificate = new x509.X509Certificate(enrolled.body.certificatePem);
+      const ca = new x509.X509Certificate(enrolled.body.caCertificatePem);
+      assert.equal(await certificate.verify({ publicKey: ca.publicKey }), true);
+      assert.equal(certificate.issuer, ca.subject);
+      const csr = new x509.Pkcs10CertificateRequest(csrPem);
+      assert.deepEqual(
+        Buffer.from(certificate.publicKey.rawData),
+        Buffer.from(csr.publicKey.rawData),
+      );
+      const eku = certificate.getExtension(x509.ExtendedKeyUsageExtension);
+      assert.deepEqual([...(eku?.usages ?? [])], [x509.ExtendedKeyUsage.clientAuth]);
+      const viaCertificate = await app.api('/agent/v1/settings', {
+        headers: {
+          authorization: '',
+          [CERT_HEADER]: encodeURIComponent(enrolled.body.certificatePem),
+        },
+      });
+      assert.equal(viaCertificate.status, 200);
+    });
+
+    it('refuses a certificate Latch did not issue, and a CSR that is not one', async () => {
+      const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+        'sign',
+        'verify',
+      ]);
+      const foreign = await x509.X509CertificateGenerator.createSelfSigned({
+        serialNumber: '01',
+        name: 'CN=stranger',
+        keys,
+        signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      });
+
+      const response = await app.api('/agent/v1/settings', {
+        headers: { authorization: '', [CERT_HEADER]: encodeURIComponent(foreign.toString('pem')) },
+      });
+      const badCsr = await enrollAgent(app, token, { serialNumber: 'CSR-BAD', csr: 'not a csr' });
+
+      assert.equal(response.status, 401);
+      assert.equal(badCsr.status, 400);
+      assert.equal(badCsr.body.error.code, 'invalid_request');
+    });
+
+    it('answers an idle check-in with nothing changed', async () => {
+      const { body } = await enrollAgent(app, token, {
+        serialNumber: 'IDLE-1',
+        hardwareUuid: 'HW-IDLE',
+      });
+      const secret = body.deviceSecret as string;
+
+      const first = await agentApi(app, secret, '/agent/v1/checkin', {
+        method: 'POST',
+        body: { stateHash: 'h1', state: IDLE_STATE },
+      });
+      const idle = await agentApi(app, secret, '/agent/v1/checkin', {
+        method: 'POST',
+        body: { stateHash: 'h1', settingsEtag: first.body.settings.etag },
+      });
+      const unknownHash = await agentApi(app, secret, '/agent/v1/checkin', {
+        method: 'POST',
+        body: { stateHash: 'h2', settingsEtag: first.body.settings.etag },
+      });
+
+      assert.equal(first.status, 200);
+      assert.equal(first.body.settings.changed, true);
+      assert.equal(first.body.sendState, false);
+      assert.deepEqual(idle.body, {
+        settings: { etag: first.body.settings.etag, changed: false },
+        tasks: { pending: 0 },
+        sendState: false,
+        checkinIntervalSeconds: 60,
+      });
+      assert.equal(unknownHash.body.sendState, true);
+      const device = await app.storage.getDevice(body.deviceId);
+      assert.equal(device?.agentVersion, '1.4.3');
+      const state = await app.api(`/api/v1/devices/${body.deviceId}/agent`);
+      assert.equal(state.body.extensionState, 'approved');
+      assert.deepEqual(state.body.state.volumes, IDLE_STATE.volumes);
+    });
+
+    it('serves the settings with an ETag and 304 when unchanged', async () => {
+      const { body } = await enrollAgent(app, token, {
+        serialNumber: 'SET-1',
+        hardwareUuid: 'HW-SET',
+      });
+
+      const full = await agentApi(app, body.deviceSecret, '/agent/v1/settings');
+      const again = await agentApi(app, body.deviceSecret, '/agent/v1/settings', {
+        headers: { 'if-none-match': full.body.etag },
+      });
+
+      assert.equal(full.status, 200);
+      assert.deepEqual(full.body.settings, {
+        schemaVersion: 1,
+        checkinIntervalSeconds: 60,
+        minimumAgentVersion: '1.4.0',
+        minimumTrayVersion: '1.2.0',
+        storageRestriction: null,
+      });
+      assert.equal(again.status, 304);
+    });
+
+    it('stores a retried event batch once', async () => {
+      const { body } = await enrollAgent(app, token, {
+        serialNumber: 'EV-1',
+        hardwareUuid: 'HW-EV',
+      });
+      const events = ['e1', 'e2', 'e3'].map((id, i) => ({
+        id,
+        kind: 'storage.mount-refused',
+        occurredAt: 1_700_000_000_000 + i,
+        payload: { volumeName: `USB ${i}`, bus: 'USB' },
+      }));
+
+      const first = await agentApi(app, body.deviceSecret, '/agent/v1/events', {
+        method: 'POST',
+        body: { events },
+      });
+      const retried = await agentApi(app, body.deviceSecret, '/agent/v1/events', {
+        method: 'POST',
+        body: { events: [...events, { ...events[0], id: 'e4' }] },
+      });
+
+      assert.deepEqual(first.body, { received: 3, stored: 3 });
+      assert.deepEqual(retried.body, { received: 4, stored: 1 });
+      const listed = await app.api(`/api/v1/agent/events?deviceId=${body.deviceId}`);
+      assert.deepEqual(
+        listed.body.items.map((e: { eventId: string }) => e.eventId),
+        ['e1', 'e2', 'e3', 'e4'],
+      );
+      assert.deepEqual(listed.body.items[1].payload, { volumeName: 'USB 1', bus: 'USB' });
+    });
+
+    it('refuses a revoked credential with 401', async () => {
+      const { body } = await enrollAgent(app, token, {
+        serialNumber: 'REV-1',
+        hardwareUuid: 'HW-REV',
+      });
+
+      const revoked = await app.api(`/api/v1/devices/${body.deviceId}/agent-credentials`, {
+        method: 'DELETE',
+      });
+      const after = await agentApi(app, body.deviceSecret, '/agent/v1/checkin', {
+        method: 'POST',
+        body: { stateHash: 'x' },
+      });
+
+      assert.equal(revoked.status, 204);
+      assert.equal(after.status, 401);
+      assert.equal(after.body.error.code, 'unauthenticated');
+    });
+
+    it('refuses oversized, malformed and invalid bodies with a code', async () => {
+      const { body } = await enrollAgent(app, token, {
+        serialNumber: 'BAD-1',
+        hardwareUuid: 'HW-BAD',
+      });
+      const post = (payload: unknown) =>
+        agentApi(app, body.deviceSecret, '/agent/v1/events', { method: 'POST', body: payload });
+
+      const huge = await post({
+        events: [{ id: 'big', kind: 'x', occurredAt: 1, payload: { blob: 'a'.repeat(1_100_000) } }],
+      });
+      const malformed = await post('{"events": [');
+      const invalid = await post({
+        events: [{ id: 'no spaces allowed', kind: 'x', occurredAt: 1 }],
+      });
+
+      assert.equal(huge.status, 413);
+      assert.equal(huge.body.error.code, 'body_too_large');
+      assert.equal(malformed.status, 400);
+      assert.equal(malformed.body.error.code, 'malformed_json');
+      assert.equal(invalid.status, 400);
+      assert.equal(invalid.body.error.code, 'invalid_request');
+    });
+
+    it('hands a group task to each member once and records its result once', async () => {
+      const a = await enrollAgent(app, token, { serialNumber: 'TASK-A', hardwareUuid: 'HW-TA' });
+      const b = await enrollAgent(app, token, { serialNumber: 'TASK-B', hardwareUuid: 'HW-TB' });
+      const group = await app.api('/api/v1/groups', { method: 'POST', body: { name: 'Task PCs' } });
+      await app.api(`/api/v1/groups/${group.body.id}/members`, {
+        method: 'POST',
+        body: { deviceIds: [a.body.deviceId, b.body.deviceId] },
+      });
+      const heard: string[] = [];
+      const unsubscribe = app.server.context.agentChannel.tasks.onResult((t) => heard.push(t.id));
+      const args = { command: 'choco', args: ['upgrade', 'git', '-y'] };
+
+      const queued = await app.api('/api/v1/agent/tasks', {
+        method: 'POST',
+        body: { groupId: group.body.id, kind: 'exec', arguments: args, origin: 'package:git' },
+      });
+      const checkin = await agentApi(app, a.body.deviceSecret, '/agent/v1/checkin', {
+        method: 'POST',
+        body: { stateHash: 'x' },
+      });
+      const claimed = await agentApi(app, a.body.deviceSecret, '/agent/v1/tasks');
+      const claimedAgain = await agentApi(app, a.body.deviceSecret, '/agent/v1/tasks');
+      const taskId = claimed.body.tasks[0].id as string;
+      const result = {
+        outcome: 'succeeded',
+        exitCode: 0,
+        outputTail: 'Chocolatey upgraded 1/1 packages.',
+        startedAt: 1_700_000_000_000,
+        finishedAt: 1_700_000_004_000,
+      };
+      const fromOther = await agentApi(
+        app,
+        b.body.deviceSecret,
+        `/agent/v1/tasks/${taskId}/result`,
+        {
+          method: 'POST',
+          body: result,
+        },
+      );
+      const first = await agentApi(app, a.body.deviceSecret, `/agent/v1/tasks/${taskId}/result`, {
+        method: 'POST',
+        body: result,
+      });
+      const retried = await agentApi(app, a.body.deviceSecret, `/agent/v1/tasks/${taskId}/result`, {
+        method: 'POST',
+        body: { ...result, outcome: 'failed', exitCode: 1 },
+      });
+      unsubscribe();
+
+      assert.equal(queued.status, 201);
+      assert.equal(queued.body.tasks.length, 2);
+      assert.equal(checkin.body.tasks.pending, 1);
+      assert.deepEqual(claimed.body.tasks, [
+        { id: taskId, kind: 'exec', arguments: args, attempt: 1 },
+      ]);
+      assert.deepEqual(claimedAgain.body.tasks, []);
+      assert.equal(fromOther.status, 404);
+      assert.equal(fromOther.body.error.code, 'not_found');
+      assert.deepEqual(first.body, { recorded: true });
+      assert.deepEqual(retried.body, { recorded: false });
+      const stored = await app.api(`/api/v1/agent/tasks/${taskId}`);
+      assert.equal(stored.body.status, 'acknowledged');
+      assert.deepEqual(stored.body.result, result);
+      assert.equal(stored.body.origin, 'package:git');
+      assert.deepEqual(heard, [taskId]);
+      const forB = await app.api(`/api/v1/agent/tasks?deviceId=${b.body.deviceId}`);
+      assert.deepEqual(
+        forB.body.items.map((t: { status: string }) => t.status),
+        ['pending'],
+      );
+    });
+
+    it('cancels an unanswered task, and the agent no longer gets it', async () => {
+      const { body } = await enrollAgent(app, token, {
+        serialNumber: 'CAN-1',
+        hardwareUuid: 'HW-CAN',
+      });
+      const queued = await app.api('/api/v1/agent/tasks', {
+        method: 'POST',
+        body: { deviceIds: [body.deviceId], kind: 'exec', arguments: { command: 'true' } },
+      });
+
+      const cancelled = await app.api(`/api/v1/agent/tasks/${queued.body.tasks[0].id}`, {
+        method: 'DELETE',
+      });
+      const claimed = await agentApi(app, body.deviceSecret, '/agent/v1/tasks');
+
+      assert.equal(cancelled.body.status, 'cancelled');
+      assert.deepEqual(claimed.body.tasks, []);
+    });
+
+    it('refuses every agent route without a credential, walking the route table', async () => {
+      const routes = app.server.app.routeTable.filter(
+        (r) => r.url.startsWith('/agent/') && r.method !== 'HEAD' && r.url !== '/agent/v1/enroll',
+      );
+
+      assert.ok(routes.length >= 3);
+      for (const route of routes) {
+        const response = await app.api(route.url.replace(/:(\w+)/g, 'x'), {
+          method: route.method,
+          headers: { authorization: 'Bearer lta_wrong' },
+          ...(route.method === 'GET' ? {} : { body: {} }),
+        });
+        assert.equal(response.status, 401, `${route.method} ${route.url}`);
+      }
+    });
+  });
+}
+
+describe('agent rate limit', () => {
+  it('answers 429 with Retry-After once a device spends its burst', async () => {
+    const app = await startTestApp(BACKENDS[0]!, { LATCH_AGENT_RATE_BURST: '3' });
+    try {
+      const { body } = await enrollAgent(app, await newEnrollmentToken(app));
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await agentApi(app, body.deviceSecret, '/agent/v1/settings')).status);
+      }
+      const limited = await fetch(`${app.url}/agent/v1/settings`, {
+        headers: { authorization: `Bearer ${body.deviceSecret}` },
+      });
+
+      assert.deepEqual(statuses, [200, 200, 200, 429]);
+      assert.equal(limited.status, 429);
+      assert.equal(limited.headers.get('retry-after'), '1');
+      assert.equal(
+        ((await limited.json()) as { error: { code: string } }).error.code,
+        'rate_limited',
+      );
+    } finally {
+      await app.close();
+    }
+  });
+});
