@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runWindowsFleet } from '../windows/simulator/fleet.js';
+import { simulateGroup } from './simulate-group.js';
 
 const integer = (value: string) => {
   const n = Number(value);
@@ -7,13 +8,6 @@ const integer = (value: string) => {
   return n;
 };
 
-/** The `simulate` command group, shared with the other platforms' simulators. */
-export function simulateGroup(program: Command): Command {
-  return (
-    program.commands.find((c) => c.name() === 'simulate') ??
-    program.command('simulate').description('run simulated devices against a Latch server')
-  );
-}
 
 /**
  * `latch simulate windows`: enrols simulated Windows PCs (MS-MDE2) and runs their OMA-DM

@@ -1,8 +1,9 @@
 /**
  * In-process notice that the set of devices a policy reaches, or the policy itself, changed.
- * The policy routes emit it after their transaction commits; the delivery channels (Apple MDM,
- * Windows MDM, the agent) register a listener in `main.ts` to enqueue what follows, without the
- * routes knowing them.
+ * The policy routes (assign, unassign, edit, delete) and the group routes (members joining or
+ * leaving a group a policy is assigned to, a group deleted) emit it after their transaction
+ * commits; the delivery channels (Apple MDM, Windows MDM, the agent) register a listener in
+ * `main.ts` to enqueue what follows, without the routes knowing them.
  *
  * ```ts
  * policyEvents.onPolicyChange(async ({ policyId, deviceIds, change }) => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SchemaTarget } from '../../src/apple/payload-schema.js';
 import type { PlistDict } from '../../src/apple/plist.js';
@@ -10,6 +12,7 @@ import { planDevicePolicies } from '../../src/service/policy-engine.js';
 import type { Policy, PolicyDevice, StorageMode } from '../../src/service/policy-model.js';
 import { EXAMPLES_DIR, schemaSet, targetOf } from '../helpers/apple-schemas.js';
 import { readFixture } from '../helpers/fixtures.js';
+import { loadWithPlistlib } from '../helpers/plistlib.js';
 
 const readExample = <T>(file: string) => JSON.parse(readFileSync(EXAMPLES_DIR + file, 'utf8')) as T;
 const devices = readdirSync(EXAMPLES_DIR)
@@ -91,6 +94,35 @@ describe('schema validation of everything we emit', () => {
         ['mac-15', 4, 2],
         ['mac-1015', 0, 0],
       ].sort(),
+    );
+  });
+
+  it('writes profiles that Python’s plistlib loads, for every example device and policy', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latch-emitted-'));
+    const paths: string[] = [];
+    for (const device of devices) {
+      for (const policy of policies) {
+        const plan = planDevicePolicies({
+          device,
+          policies: [policy],
+          settings: DEFAULT_SETTINGS,
+          now: NOW,
+        });
+        for (const profile of plan.profiles) {
+          const path = join(dir, `${paths.length}.mobileconfig`);
+          writeFileSync(path, profile.bytes);
+          paths.push(path);
+        }
+      }
+    }
+
+    const loaded = loadWithPlistlib(paths) as { PayloadType: string }[];
+    rmSync(dir, { recursive: true, force: true });
+
+    assert.equal(loaded.length, 27);
+    assert.equal(
+      loaded.every((p) => p.PayloadType === 'Configuration'),
+      true,
     );
   });
 

@@ -170,6 +170,37 @@ for (const backend of BACKENDS) {
       ]);
     });
 
+    it('announces group membership changes for the policies assigned to the group', async () => {
+      const joiner = await mac('D-1', '14.0');
+      const other = await mac('D-2', '14.0');
+      const group = await app.api('/api/v1/groups', { method: 'POST', body: { name: 'Late' } });
+      const policy = await app.api('/api/v1/policies', {
+        method: 'POST',
+        body: { ...BLOCK, name: 'Via group' },
+      });
+      await app.api(`/api/v1/policies/${policy.body.id}/assignments`, {
+        method: 'POST',
+        body: { subjectKind: 'group', subjectIds: [group.body.id] },
+      });
+      await app.api(`/api/v1/policies/${policy.body.id}/assignments`, {
+        method: 'POST',
+        body: { subjectKind: 'device', subjectIds: [other.id] },
+      });
+      events.length = 0;
+
+      await app.api(`/api/v1/groups/${group.body.id}/members`, {
+        method: 'POST',
+        body: { deviceIds: [joiner.id, other.id] },
+      });
+      await app.api(`/api/v1/groups/${group.body.id}/members/${joiner.id}`, { method: 'DELETE' });
+      await app.api(`/api/v1/groups/${group.body.id}`, { method: 'DELETE' });
+
+      assert.deepEqual(events, [
+        { policyId: policy.body.id, deviceIds: [joiner.id, other.id], change: 'assigned' },
+        { policyId: policy.body.id, deviceIds: [joiner.id], change: 'unassigned' },
+      ]);
+    });
+
     it('documents the policy routes in the OpenAPI document', async () => {
       const openapi = await app.api('/api/v1/openapi.json');
 

@@ -135,5 +135,22 @@ for (const backend of BACKENDS) {
 
       assert.equal(await storage.getExtensionState(devices[1]!), 'approved');
     });
+
+    it('takes the extension state of a newer agent check-in', async () => {
+      await storage.recordExtensionState(devices[2]!, 'approved', 1_000);
+      await storage.putAgentState({
+        deviceId: devices[2]!,
+        stateHash: 'h',
+        state: {},
+        extensionState: 'pending',
+        reportedAt: 2_000,
+      });
+
+      const afterCheckin = await storage.getExtensionState(devices[2]!);
+      await storage.recordExtensionState(devices[2]!, 'approved', 3_000);
+
+      assert.equal(afterCheckin, 'pending');
+      assert.equal(await storage.getExtensionState(devices[2]!), 'approved');
+    });
   });
 }

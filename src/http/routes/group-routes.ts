@@ -6,6 +6,7 @@ import type { Storage } from '../../storage/storage.js';
 import { adminOf } from '../authentication.js';
 import type { AppContext } from '../context.js';
 import { IdParams } from '../schemas.js';
+import { announceMembership } from './policy-announcements.js';
 
 const MAX_MEMBERS_PER_REQUEST = 100_000;
 
@@ -48,7 +49,7 @@ async function withNameCheck<T>(work: () => Promise<T>, name: string | undefined
 }
 
 /** Static groups and their membership; every change is audited in its own transaction. */
-export function groupRoutes(app: FastifyInstance, { storage }: AppContext) {
+export function groupRoutes(app: FastifyInstance, { storage, policyEvents }: AppContext) {
   app.get('/api/v1/groups', { schema: { tags: ['groups'] } }, async () => ({
     items: await storage.listGroups(),
   }));
@@ -119,9 +120,10 @@ export function groupRoutes(app: FastifyInstance, { storage }: AppContext) {
     { schema: { tags: ['groups'], params: IdParams } },
     async (request, reply) => {
       const admin = adminOf(request);
-      await storage.transaction(async (s) => {
+      const members = await storage.transaction(async (s) => {
         const before = await s.getGroup(request.params.id);
         if (!before) throw notFound('group', request.params.id);
+        const deviceIds = await s.listMembers(before.id);
         await s.deleteGroup(before.id);
         await s.recordAudit({
           actor: admin.username,
@@ -131,6 +133,12 @@ export function groupRoutes(app: FastifyInstance, { storage }: AppContext) {
           before,
           after: null,
         });
+        return deviceIds;
+      });
+      await announceMembership(storage, policyEvents, request.log, {
+        groupId: request.params.id,
+        deviceIds: members,
+        joined: false,
       });
       return reply.status(204).send();
     },
@@ -156,6 +164,11 @@ export function groupRoutes(app: FastifyInstance, { storage }: AppContext) {
         });
         return count;
       });
+      await announceMembership(storage, policyEvents, request.log, {
+        groupId: request.params.id,
+        deviceIds: [...new Set(deviceIds)],
+        joined: true,
+      });
       return { added };
     },
   );
@@ -178,6 +191,11 @@ export function groupRoutes(app: FastifyInstance, { storage }: AppContext) {
           before: { removed: [deviceId] },
           after: null,
         });
+      });
+      await announceMembership(storage, policyEvents, request.log, {
+        groupId: id,
+        deviceIds: [deviceId],
+        joined: false,
       });
       return reply.status(204).send();
     },

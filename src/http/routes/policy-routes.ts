@@ -1,14 +1,14 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { devicesReachedByPolicy } from '../../service/device-policies.js';
-import type { PolicyChange, PolicyEvents } from '../../service/policy-events.js';
 import { StorageRestrictionSettingsSchema } from '../../service/policy-model.js';
 import { isUniqueViolation } from '../../storage/kysely/executor.js';
 import type { Storage } from '../../storage/storage.js';
 import { adminOf } from '../authentication.js';
 import type { AppContext } from '../context.js';
 import { IdParams } from '../schemas.js';
+import { announce } from './policy-announcements.js';
 import { policyApplicabilityRoutes } from './policy-applicability-routes.js';
 
 const PolicyBody = Type.Object(
@@ -58,18 +58,6 @@ async function requireSubjects(s: Storage, kind: 'device' | 'group', ids: string
     throw badRequest(
       `${missing.length} ${kind}(s) do not exist`,
       missing.slice(0, 20).map((id) => ({ path: '/subjectIds', message: `unknown ${kind} ${id}` })),
-    );
-  }
-}
-
-/** Tells the channels, after the commit; a failing listener is logged, never answered. */
-async function announce(events: PolicyEvents, log: FastifyBaseLogger, event: PolicyChange) {
-  if (event.deviceIds.length === 0) return;
-  const errors = await events.emit(event);
-  for (const error of errors) {
-    log.error(
-      { err: error, policyId: event.policyId, change: event.change },
-      'policy listener failed',
     );
   }
 }

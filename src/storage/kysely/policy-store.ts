@@ -8,6 +8,7 @@ import type {
 } from '../../service/policy-model.js';
 import type { PolicyStore } from '../roles/policies.js';
 import type { Executor } from './executor.js';
+import './schema-agent-channel.js';
 import './schema-policies.js';
 import type { PoliciesTable } from './schema-policies.js';
 
@@ -126,12 +127,25 @@ export function policyStore(db: Executor): PolicyStore {
     },
 
     async getExtensionState(deviceId) {
-      const row = await db
-        .selectFrom('device_extension_states')
-        .select('state')
-        .where('device_id', '=', deviceId)
-        .executeTakeFirst();
-      return (row?.state ?? 'absent') as ExtensionState;
+      // The agent channel keeps the state of its last check-in in agent_states; the newer of
+      // that and a state recorded here is the one in force.
+      const [recorded, checkedIn] = await Promise.all([
+        db
+          .selectFrom('device_extension_states')
+          .select(['state', 'updated_at as at'])
+          .where('device_id', '=', deviceId)
+          .executeTakeFirst(),
+        db
+          .selectFrom('agent_states')
+          .select(['extension_state as state', 'reported_at as at'])
+          .where('device_id', '=', deviceId)
+          .where('extension_state', 'is not', null)
+          .executeTakeFirst(),
+      ]);
+      const newest = [recorded, checkedIn]
+        .filter((r) => r !== undefined && r.state !== null)
+        .sort((a, b) => Number(b!.at) - Number(a!.at))[0];
+      return (newest?.state ?? 'absent') as ExtensionState;
     },
   };
 }

@@ -30,8 +30,11 @@ export interface PolicyStore {
   deletePolicy(id: string): Promise<boolean>;
   /** The policies assigned to a device directly or through its groups, each once, by name. */
   policiesForDevice(deviceId: string): Promise<StoredPolicy[]>;
-  /** What the agent last said of its system extension (the agent channel calls this). */
+  /** Records the state of the agent's system extension as seen at `at` (default now). */
   recordExtensionState(deviceId: string, state: ExtensionState, at?: number): Promise<void>;
-  /** `absent` for a device whose agent never reported. */
+  /**
+   * The newer of the state recorded here and the one of the agent's last check-in
+   * (AgentChannelStore.putAgentState); `absent` when neither exists.
+   */
   getExtensionState(deviceId: string): Promise<ExtensionState>;
 }
