@@ -250,3 +250,8 @@ function startingState(
     deliveryRef: null,
   };
 }
+
+// The channels' report functions live in app-results.ts; they stay importable from here, where
+// they were first published.
+export { reportAppResult, reportStoreInstallAnswers, reportWingetExit } from './app-results.js';
+export type { AppResultReport } from './app-results.js';
