@@ -1,8 +1,10 @@
 import { startupBenchmark } from './startup-bench.js';
+import { windowsMdmBenchmark } from './windows-mdm-bench.js';
 
 /** Every benchmark by name; `npm run bench` runs them all, `npm run bench -- NAME` one. */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   startup: startupBenchmark,
+  'windows-mdm': windowsMdmBenchmark,
 };
 
 const wanted = process.argv.slice(2);
