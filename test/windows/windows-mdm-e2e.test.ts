@@ -2,6 +2,7 @@ import http from 'node:http';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DENY_ALL_URI, DENY_WRITE_URI } from '../../src/windows/removable-storage.js';
+import { parseSyncml } from '../../src/windows/syncml.js';
 import { enrollSimulatedDevice, runWindowsFleet } from '../../src/windows/simulator/fleet.js';
 import type { FleetReport } from '../../src/windows/simulator/fleet.js';
 import { startTestApp } from '../helpers/app.js';
@@ -35,8 +36,8 @@ for (const backend of BACKENDS) {
         devices: DEVICES,
         durationMs: 120_000,
         sessionsPerDevice: 1,
-        pollMs: 500,
-        concurrency: 32,
+        pollMs: 1000,
+        concurrency: 16,
         clientCertHeader: 'x-client-cert',
         signal: stop.signal,
       });
@@ -98,7 +99,7 @@ for (const backend of BACKENDS) {
           }
           return pending.size === 0 ? true : undefined;
         },
-        180_000,
+        300_000,
       );
       for (const windows of applied.values()) {
         assert.deepEqual(windows.storage.desired, { denyAll: true, denyWrite: false });
@@ -167,6 +168,9 @@ for (const backend of BACKENDS) {
       const id = idsAnswer.body.items[0].id as string;
       const state = await app.api(`/api/v1/devices/${id}/windows`);
       const realAnswer = await post(opening);
+      const partial = parseSyncml(
+        await (await post(device.client.openSession().replace('<Final/>', ''))).text(),
+      );
       agent.destroy();
 
       assert.equal(bombAnswer.status, 400);
@@ -182,6 +186,18 @@ for (const backend of BACKENDS) {
       assert.deepEqual(state.body.session, { id: null, lastMessage: 0 });
       assert.deepEqual(state.body.inventory, {});
       assert.equal(realAnswer.status, 200);
+      // A package that spans several messages: the server asks for the next one, sends nothing.
+      assert.equal(partial.final, false);
+      assert.deepEqual(
+        partial.commands.map((c) => [c.verb, c.cmd ?? null, c.data]),
+        [
+          ['Status', 'SyncHdr', '200'],
+          ['Status', 'Alert', '200'],
+          ['Status', 'Alert', '200'],
+          ['Status', 'Replace', '200'],
+          ['Alert', null, '1222'],
+        ],
+      );
     });
 
     it('refuses a forwarded certificate from an address that is not a trusted proxy', async () => {
