@@ -227,11 +227,12 @@ export async function runWindowsFleet(options: FleetOptions): Promise<FleetRepor
   report.failures += options.devices - devices.length;
 
   const send = async (device: SimulatedDevice, body: string) => {
-    const started = performance.now();
-    const response = await gate.run(() =>
-      post(device.managementUrl, body, SYNCML_CONTENT_TYPE, device.transport),
-    );
-    report.latencies.push(performance.now() - started);
+    const response = await gate.run(async () => {
+      const started = performance.now();
+      const answer = await post(device.managementUrl, body, SYNCML_CONTENT_TYPE, device.transport);
+      report.latencies.push(performance.now() - started);
+      return answer;
+    });
     report.messages += 1;
     if (response.status !== 200) throw new Error(`management endpoint answered ${response.status}`);
     return parseSyncml(response.body);
