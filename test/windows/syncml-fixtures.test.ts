@@ -107,12 +107,24 @@ describe('SyncML from the recorded [MS-MDM] messages', () => {
     assert.equal(exec.items[0]?.format, 'xml');
     assert.equal(exec.items[0]?.data, '<Application id="{ProductID}" flags="0" skuid=" " />');
     assert.equal(outcome.status, 200);
-    assert.equal(
-      tree.get(
-        './User/Vendor/MSFT/EnterpriseModernAppManagement/AppInstallation/{PackageFamilyName}/Status',
-      ),
-      '3',
-    );
+    const installed = tree.apply({
+      verb: 'Get',
+      cmdId: '2',
+      items: [
+        {
+          target:
+            './User/Vendor/MSFT/EnterpriseModernAppManagement/AppManagement/AppStore/{PackageFamilyName}',
+        },
+      ],
+    });
+    assert.deepEqual(installed.results, [
+      {
+        source:
+          './User/Vendor/MSFT/EnterpriseModernAppManagement/AppManagement/AppStore/{PackageFamilyName}',
+        format: 'node',
+        data: '{PackageFamilyName}_1.0.0.0_x64__',
+      },
+    ]);
     assert.ok(renderSyncml(message).includes(`<Data>${exec.items[0]?.data}</Data>`));
   });
 
