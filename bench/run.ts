@@ -4,6 +4,7 @@ import { plistBenchmark } from './plist-bench.js';
 import { agentCheckinBenchmark } from './agent-checkin-bench.js';
 import { startupBenchmark } from './startup-bench.js';
 import { storeSearchBenchmark } from './store-search-bench.js';
+import { windowsMdmBenchmark } from './windows-mdm-bench.js';
 
 /** Every benchmark by name; `npm run bench` runs them all, `npm run bench -- NAME` one. */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'agent-checkin': agentCheckinBenchmark,
   'agent-storage': agentStorageBenchmark,
   'store-search': storeSearchBenchmark,
+  'windows-mdm': windowsMdmBenchmark,
 };
 
 const wanted = process.argv.slice(2);

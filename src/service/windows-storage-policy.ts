@@ -88,6 +88,8 @@ export class WindowsStoragePolicy {
     const restriction = planned.plan.restriction;
     const mode = restriction?.mode ?? null;
     const desired = settingsForMode(mode, restriction?.exceptionUntil != null);
+    // A new enrolment holds no policy of ours: with none to apply there is nothing to send.
+    if (options.fresh && restriction === null) return undefined;
     const previous = options.fresh ? null : await readStorageState(this.#storage, deviceId);
     if (previous && previous.policyId === (restriction?.policyId ?? null)) {
       const same =

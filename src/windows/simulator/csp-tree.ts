@@ -97,9 +97,16 @@ export class CspTree {
       if (item.format !== 'xml' || !/<Application\b[^>]*\bid="[^"]+"/.test(item.data ?? '')) {
         return 400;
       }
-      const base = uri.slice(0, -'/StoreInstall'.length);
-      this.nodes.set(`${base}/Status`, { format: 'int', value: '3' });
-      this.nodes.set(`${base}/LastError`, { format: 'int', value: '0' });
+      // As on Windows, a finished Store install leaves no AppInstallation node behind; the
+      // package appears under AppManagement/AppStore/{PackageFamilyName}/{PackageFullName}.
+      const [, scope, familyName = ''] = install;
+      const [name, publisherId] = familyName.split('_');
+      const fullName = `${name}_1.0.0.0_x64__${publisherId ?? ''}`;
+      const store = `./${scope}/Vendor/MSFT/EnterpriseModernAppManagement/AppManagement/AppStore`;
+      this.nodes.set(`${store}/${familyName}/${fullName}/Name`, {
+        format: 'chr',
+        value: name ?? '',
+      });
       return 200;
     }
     if (REMOVE_PACKAGE.test(uri)) return item.format === 'xml' ? 200 : 400;

@@ -42,7 +42,7 @@ export interface FleetReport {
   managementMs: number;
 }
 
-interface Transport {
+export interface Transport {
   agent: http.Agent;
   headers: Record<string, string>;
 }
@@ -94,8 +94,11 @@ class Gate {
   }
 }
 
-interface SimulatedDevice {
+/** One enrolled simulated device: its OMA-DM client, identity and how it reaches Latch. */
+export interface SimulatedDevice {
   client: SimulatedOmaDmClient;
+  hardwareId: string;
+  certificatePem: string;
   managementUrl: URL;
   transport: Transport;
 }
@@ -113,8 +116,9 @@ async function createEnrollmentToken(options: FleetOptions, agent: http.Agent): 
   return (JSON.parse(response.body) as { token: string }).token;
 }
 
-async function enroll(
-  options: FleetOptions,
+/** Enrols one simulated device through discovery, policy and enrolment; throws on refusal. */
+export async function enrollSimulatedDevice(
+  options: Pick<FleetOptions, 'server' | 'clientCertHeader'>,
   index: number,
   token: string,
   shared: http.Agent,
@@ -180,7 +184,13 @@ async function enroll(
     './DevDetail/Ext/Microsoft/SMBIOSSerialNumber': `SIMWIN${String(index).padStart(6, '0')}`,
   });
   const managementUrl = new URL(new URL(identity.managementUrl).pathname, options.server);
-  return { client, managementUrl, transport };
+  return {
+    client,
+    hardwareId,
+    certificatePem: identity.certificatePem,
+    managementUrl,
+    transport,
+  };
 }
 
 /**
@@ -209,7 +219,7 @@ export async function runWindowsFleet(options: FleetOptions): Promise<FleetRepor
   const devices = (
     await Promise.all(
       Array.from({ length: options.devices }, (_, i) =>
-        gate.run(() => enroll(options, i, token, shared)).catch(() => undefined),
+        gate.run(() => enrollSimulatedDevice(options, i, token, shared)).catch(() => undefined),
       ),
     )
   ).filter((d): d is SimulatedDevice => d !== undefined);
@@ -217,11 +227,12 @@ export async function runWindowsFleet(options: FleetOptions): Promise<FleetRepor
   report.failures += options.devices - devices.length;
 
   const send = async (device: SimulatedDevice, body: string) => {
-    const started = performance.now();
-    const response = await gate.run(() =>
-      post(device.managementUrl, body, SYNCML_CONTENT_TYPE, device.transport),
-    );
-    report.latencies.push(performance.now() - started);
+    const response = await gate.run(async () => {
+      const started = performance.now();
+      const answer = await post(device.managementUrl, body, SYNCML_CONTENT_TYPE, device.transport);
+      report.latencies.push(performance.now() - started);
+      return answer;
+    });
     report.messages += 1;
     if (response.status !== 200) throw new Error(`management endpoint answered ${response.status}`);
     return parseSyncml(response.body);
