@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -60,8 +59,7 @@ export async function startServer(
   const storage =
     options.storage ??
     (await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePath(config) }));
-  const secretKey = loadSecretKey(config.secretKey, config.dataDir);
-  const secrets = new SecretBox(secretKey);
+  const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
 
@@ -70,7 +68,6 @@ export async function startServer(
     config: config.chocolatey,
     storage,
     secrets,
-    feedKey: createHmac('sha256', secretKey).update('latch chocolatey feed').digest(),
   });
   const policyEvents = new PolicyEvents();
   const profileSigner = await loadConfiguredSigner(config.profileSigning);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { recordChocoResult } from '../../src/catalog/chocolatey/chocolatey-catalogue.js';
-import { deviceFeedPassword } from '../../src/catalog/chocolatey/feed-authentication.js';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { chocoFetch } from '../helpers/choco-client.js';
+import { chocoFetch, enrollFeedAgents } from '../helpers/choco-client.js';
+import type { FeedCredentials } from '../helpers/choco-client.js';
 import { startFakeNugetRepository } from '../fakes/nuget-repository.js';
 import type { FakeNugetRepository } from '../fakes/nuget-repository.js';
 
@@ -183,24 +183,12 @@ describe('Chocolatey feed while upstream answers 429', () => {
   });
 
   it('delays installs until Retry-After has passed and loses none', async () => {
-    const devices = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        app.storage.observeDevice({ platform: 'windows', serialNumber: `T-${i}` }),
-      ),
-    );
+    const agents = await enrollFeedAgents(app, 20);
     const feed = `${app.url}/chocolatey/api/v2`;
-    const key = app.server.context.chocolatey.feedKey;
 
     const started = Date.now();
     const results = await Promise.all(
-      devices.map((d) =>
-        chocoFetch(
-          feed,
-          { username: d.id, password: deviceFeedPassword(key, d.id) },
-          'xunit',
-          '2.1.0',
-        ),
-      ),
+      agents.map((agent) => chocoFetch(feed, agent, 'xunit', '2.1.0')),
     );
     const upstream = await app.api('/api/v1/chocolatey/upstream');
 
@@ -233,11 +221,7 @@ describe('Chocolatey feed while upstream keeps refusing', () => {
   });
 
   it('keeps serving cached packages and answers 503 with Retry-After for new ones', async () => {
-    const device = await app.storage.observeDevice({ platform: 'windows', serialNumber: 'R-1' });
-    const credentials = {
-      username: device.id,
-      password: deviceFeedPassword(app.server.context.chocolatey.feedKey, device.id),
-    };
+    const [credentials] = (await enrollFeedAgents(app, 1)) as [FeedCredentials];
     const feed = `${app.url}/chocolatey/api/v2`;
     await chocoFetch(feed, credentials, 'xunit', '2.1.0');
 

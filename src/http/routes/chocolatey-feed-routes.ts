@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   authenticateFeedDevice,
-  recentDevices,
+  rememberedChecks,
 } from '../../catalog/chocolatey/feed-authentication.js';
 import {
   writeNugetEntry,
@@ -54,9 +54,9 @@ function requirePackage(id: string | undefined, version?: string): string {
  * once per package version. Every request proves a device's credential first.
  */
 export function chocolateyFeedRoutes(app: FastifyInstance, context: AppContext) {
-  const { chocolatey, storage, config } = context;
+  const { chocolatey, storage, config, agentChannel } = context;
   const updated = () => new Date().toISOString();
-  const devices = recentDevices(storage, 10_000);
+  const checkSecret = rememberedChecks((secret) => agentChannel.authenticateSecret(secret), 10_000);
   const publicHost = new URL(config.publicUrl).host;
   /**
    * The feed's own address for links: the configured public URL when the device reached us by
@@ -174,7 +174,7 @@ export function chocolateyFeedRoutes(app: FastifyInstance, context: AppContext) 
     });
 
     const serve = async (request: FastifyRequest, reply: FastifyReply) => {
-      const deviceId = await authenticateFeedDevice(request, devices, chocolatey.feedKey);
+      const deviceId = await authenticateFeedDevice(request, checkSecret);
       request.log = request.log.child({ deviceId });
       const rawPath = request.url.split('?')[0]!.slice(FEED_PATH.length).replace(/^\//, '');
       let path: string;
