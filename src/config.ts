@@ -28,6 +28,25 @@ export interface Config {
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
   commandMaxAttempts: number;
+  /** PEM files of the certificate and key Latch serves HTTPS with; plain HTTP when unset. */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  /** Addresses of TLS-terminating proxies allowed to forward a client certificate. */
+  trustedProxies: string[];
+  /** The header such a proxy forwards the URL-escaped client certificate PEM in. */
+  clientCertHeader: string;
+  /** Queued commands sent to a Windows device in one OMA-DM message at most. */
+  windowsCommandsPerMessage: number;
+  /** The APNs topic of the MDM push certificate (its UID), put in enrolment profiles. */
+  apnsTopic: string;
+  /** APNs provider API; an http:// address is a local stand-in spoken to without TLS. */
+  apnsUrl: string;
+  apnsCertPath: string | undefined;
+  apnsKeyPath: string | undefined;
+  apnsPfxPath: string | undefined;
+  apnsPfxPassword: string | undefined;
+  /** Adds PUT /mdm/apple/bench/constant, the constant-plist ceiling route the benchmark uses. */
+  benchRoutes: boolean;
   /** The Microsoft Store's winget REST source, and how Latch treats it. */
   store: StoreConfig;
   /** Files of the identity that signs configuration profiles; all unset: profiles go unsigned. */
@@ -119,6 +138,21 @@ export function readConfig(
       pkcs12File: env.LATCH_PROFILE_SIGNING_P12 || undefined,
       passphrase: env.LATCH_PROFILE_SIGNING_PASSWORD || undefined,
     },
+    tlsCertFile: env.LATCH_TLS_CERT || undefined,
+    tlsKeyFile: env.LATCH_TLS_KEY || undefined,
+    trustedProxies: (env.LATCH_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
+    clientCertHeader: (env.LATCH_CLIENT_CERT_HEADER ?? 'x-client-cert').toLowerCase(),
+    windowsCommandsPerMessage: positive(env, 'LATCH_WINDOWS_COMMANDS_PER_MESSAGE', 10),
+    apnsTopic: env.LATCH_APNS_TOPIC || 'com.apple.mgmt.External.latch-unconfigured',
+    apnsUrl: (env.LATCH_APNS_URL || 'https://api.push.apple.com').replace(/\/+$/, ''),
+    apnsCertPath: env.LATCH_APNS_CERT || undefined,
+    apnsKeyPath: env.LATCH_APNS_KEY || undefined,
+    apnsPfxPath: env.LATCH_APNS_PFX || undefined,
+    apnsPfxPassword: env.LATCH_APNS_PFX_PASSWORD || undefined,
+    benchRoutes: env.LATCH_BENCH_ROUTES === '1',
     store: {
       url: (env.LATCH_STORE_URL || 'https://storeedgefd.dsx.mp.microsoft.com/v9.0').replace(
         /\/+$/,

@@ -10,11 +10,19 @@ import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
+import { loadAppleAuthority } from './service/apple-authority.js';
+import { IdentityVerifier } from './service/apple-identity.js';
+import { AppleMdmService } from './service/apple-mdm.js';
+import { ApplePolicyDelivery } from './service/apple-policy-delivery.js';
+import { ApplePusher } from './service/apple-push.js';
 import { PolicyEvents } from './service/policy-events.js';
 import { loadConfiguredSigner } from './service/profile-signer.js';
 import { AgentChannel } from './service/agent/agent-channel.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
+import { WindowsCertificateAuthority } from './service/windows-certificate-authority.js';
+import { WindowsCommands } from './service/windows-commands.js';
+import { WindowsStoragePolicy } from './service/windows-storage-policy.js';
 import { connect } from './storage/kysely/connect.js';
 import { kyselyStorage } from './storage/kysely/kysely-storage.js';
 import { migrate } from './storage/kysely/migrate.js';
@@ -75,6 +83,28 @@ export async function startServer(
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
   });
+  const windowsCommands = new WindowsCommands(commands, storage);
+  const authority = await loadAppleAuthority(storage, secrets);
+  const identities = new IdentityVerifier(storage, authority);
+  const pusher = new ApplePusher(storage, config, logger);
+  const delivery = new ApplePolicyDelivery(storage, pusher, logger);
+  policyEvents.onPolicyChange(delivery.onPolicyChange);
+  const apple = {
+    authority,
+    pusher,
+    service: new AppleMdmService({
+      storage,
+      commands,
+      secrets,
+      identities,
+      // The default enrolment configuration goes out once the device can be pushed.
+      onFirstTokenUpdate: (deviceId) => {
+        delivery
+          .deliver([deviceId])
+          .catch((error: unknown) => logger.warn({ err: error }, 'enrolment delivery failed'));
+      },
+    }),
+  };
   const storeCatalog = storeCatalogFrom(config.store, storage);
   const agentChannel = new AgentChannel({
     storage,
@@ -83,6 +113,8 @@ export async function startServer(
     commands,
     checkinIntervalSeconds: config.agentCheckinIntervalSeconds,
   });
+  const windowsStoragePolicy = new WindowsStoragePolicy(storage, windowsCommands);
+  windowsStoragePolicy.register(policyEvents);
   const context: AppContext = {
     config,
     storage,
@@ -90,17 +122,22 @@ export async function startServer(
     logger,
     metrics,
     commands,
+    windowsCommands,
+    windowsAuthority: await WindowsCertificateAuthority.load(storage, secrets),
+    windowsStoragePolicy,
     policyEvents,
     profileSigner,
     storeCatalog,
     chocolatey,
     agentChannel,
+    apple,
   };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://127.0.0.1:${port}`;
+  const scheme = config.tlsCertFile ? 'https' : 'http';
+  const url = `${scheme}://127.0.0.1:${port}`;
 
   const sweeper = setInterval(() => {
     commands.sweep().catch((error: unknown) => logger.warn({ err: error }, 'queue sweep failed'));
@@ -121,6 +158,7 @@ export async function startServer(
       clearInterval(warmer);
       await app.close();
       await agentChannel.close();
+      apple.pusher.close();
       await storage.close();
     },
   };

@@ -1,7 +1,7 @@
 import { classifyVolume } from './classify-volume.js';
 import type { StorageCategory, VolumeLookup } from './classify-volume.js';
 import type { EnforcementState } from './enforcement-state.js';
-import type { RestrictionSettings } from './restriction-settings.js';
+import type { StorageRestriction } from '../service/policy-engine.js';
 import type { VolumeDescription } from './volume-description.js';
 
 /** What happens to a mount. */
@@ -24,21 +24,22 @@ export interface MountRequest {
 }
 
 /**
- * Decides a mount: a pure function of the volume, the restriction (undefined = none) and the
- * state, at time `now` (epoch ms). Order: no restriction → allow; not refusable (internal, disk
- * image, network, internal optical, the system disk) → allow; an unexpired device exception →
- * allow; mounted before the restriction arrived, in this boot → allow; otherwise the mode decides:
- * block → deny, read-only → read-only (unknown media stays deny), audit → audit.
+ * Decides a mount: a pure function of the volume, the restriction the policy engine computed for
+ * this device (null or undefined = none) and the state, at time `now` (epoch ms). Order: no
+ * restriction → allow; not refusable (internal, disk image, network, internal optical, the system
+ * disk) → allow; an unexpired device exception → allow; mounted before the restriction arrived,
+ * in this boot → allow; otherwise the mode decides: block → deny, read-only → read-only (unknown
+ * media stays deny), audit → audit.
  */
 export function decideMount(
   request: MountRequest,
-  settings: RestrictionSettings | undefined,
+  settings: StorageRestriction | null | undefined,
   state: EnforcementState | undefined,
   now: number,
 ): MountDecision {
   const found = classifyVolume(request.volume, request.lookup);
   const base = { category: found.category, rule: found.rule, reason: found.reason };
-  if (!settings || settings.mode === 'off') {
+  if (!settings) {
     return {
       ...base,
       decision: 'allow',
@@ -47,8 +48,9 @@ export function decideMount(
     };
   }
   if (!found.refusable) return { ...base, decision: 'allow' };
-  if (settings.exceptionEndsAt !== undefined && now < settings.exceptionEndsAt) {
-    const until = new Date(settings.exceptionEndsAt).toISOString();
+  const exceptionEnd = settings.exceptionUntil === null ? NaN : Date.parse(settings.exceptionUntil);
+  if (now < exceptionEnd) {
+    const until = new Date(exceptionEnd).toISOString();
     return {
       ...base,
       decision: 'allow',
@@ -78,7 +80,7 @@ export function decideMount(
  */
 export function decideRemount(
   request: MountRequest & { readWrite: boolean },
-  settings: RestrictionSettings | undefined,
+  settings: StorageRestriction | null | undefined,
   state: EnforcementState | undefined,
   now: number,
 ): MountDecision {

@@ -1,27 +1,17 @@
-import { parse } from '@plist/plist';
 import { parse as parseOpenStep } from '@plist/openstep.parse';
-import type { Dictionary, Value } from '@plist/common';
+import { parsePlist } from '../apple/plist.js';
+import type { PlistDict, PlistValue } from '../apple/plist.js';
 
 /** A property-list dictionary as the readers in this folder consume it. */
-export type PlistDictionary = Dictionary;
-export type PlistValue = Value;
-
-// Apple's tools always write this one document type; any other (an internal subset, entities)
-// is refused before parsing so that no entity is ever expanded.
-const APPLE_DOCTYPE =
-  /<!DOCTYPE plist PUBLIC "-\/\/Apple\/\/DTD PLIST 1\.0\/\/EN" "http:\/\/www\.apple\.com\/DTDs\/PropertyList-1\.0\.dtd">/;
+export type PlistDictionary = PlistDict;
+export type { PlistValue };
 
 /**
- * Parses XML property-list text (`diskutil … -plist`). Throws when the text is not a plist, or
- * declares entities or a document type other than Apple's.
+ * Parses XML property-list text (`diskutil … -plist`) with the project's plist reader, which
+ * refuses entity declarations. Throws when the text is not a plist.
  */
 export function parseXmlPlist(text: string): PlistValue {
-  const body = text.replace(/^\uFEFF/, '').replace(APPLE_DOCTYPE, '');
-  if (/<!DOCTYPE|<!ENTITY/i.test(body)) {
-    throw new Error('property list declares a document type or entities; refused');
-  }
-  if (!/<plist[\s>]/.test(body)) throw new Error('not an XML property list');
-  return parse(body);
+  return parsePlist(text.replace(/^\uFEFF/, ''));
 }
 
 /**
@@ -29,7 +19,8 @@ export function parseXmlPlist(text: string): PlistValue {
  * form `NSLog` and `print` use for DiskArbitration descriptions. Scalars come back as strings.
  */
 export function parseOpenStepDictionary(text: string): PlistDictionary {
-  const value = parseOpenStep(text);
+  // Descriptions hold strings, dictionaries and arrays only, all of which PlistValue covers.
+  const value = parseOpenStep(text) as PlistValue;
   if (!isDictionary(value)) throw new Error('not an OpenStep dictionary');
   return value;
 }
@@ -39,7 +30,7 @@ export function isDictionary(value: PlistValue | undefined): value is PlistDicti
     typeof value === 'object' &&
     value !== null &&
     !Array.isArray(value) &&
-    !(value instanceof ArrayBuffer) &&
+    !(value instanceof Uint8Array) &&
     !(value instanceof Date)
   );
 }
@@ -65,7 +56,6 @@ export function booleanAt(dict: PlistDictionary, key: string): boolean | undefin
 export function numberAt(dict: PlistDictionary, key: string): number | undefined {
   const value = dict[key];
   if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value)) return Number(value);
   return undefined;
 }

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { decideMount } from '../agent/decide-mount.js';
 import { readDescriptions } from '../agent/read-descriptions.js';
-import type { RestrictionMode } from '../agent/restriction-settings.js';
-import { RESTRICTION_MODES, restrictionSettings } from '../agent/restriction-settings.js';
+import type { ClassifyMode } from '../agent/restriction-of-mode.js';
+import { CLASSIFY_MODES, restrictionOfMode } from '../agent/restriction-of-mode.js';
 
 /**
  * `latch agent classify [--mode M] FILE...`: one JSON line per description
@@ -17,18 +17,18 @@ export function registerAgentClassifyCommand(agent: Command) {
     .command('classify')
     .description('classify disk descriptions and print the mount decision for each')
     .addOption(
-      new Option('--mode <mode>', 'restriction mode').choices(RESTRICTION_MODES).default('block'),
+      new Option('--mode <mode>', 'restriction mode').choices(CLASSIFY_MODES).default('block'),
     )
     .argument('<files...>', 'diskutil, DiskArbitration or lsblk output files')
-    .action(async (files: string[], options: { mode: RestrictionMode }) => {
+    .action(async (files: string[], options: { mode: ClassifyMode }) => {
       const lines = await Promise.all(files.map((file) => classifyFile(file, options.mode)));
       process.stdout.write(lines.flatMap((fileLines) => fileLines.text).join(''));
       if (lines.some((fileLines) => fileLines.failed)) process.exitCode = 2;
     });
 }
 
-async function classifyFile(file: string, mode: RestrictionMode) {
-  const settings = restrictionSettings(mode);
+async function classifyFile(file: string, mode: ClassifyMode) {
+  const settings = restrictionOfMode(mode);
   try {
     const { listing, volumes } = readDescriptions(await readFile(file, 'utf8'));
     const lookup = (device: string) => volumes.find((volume) => volume.device === device);

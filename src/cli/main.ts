@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerAgentCommand } from './agent-command.js';
 import { registerProfileCommand } from './profile-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSimulateWindowsCommand } from './simulate-windows-command.js';
+import { registerSimulateCommand } from './simulate-command.js';
 import { registerStoreCommand } from './store-command.js';
 import { registerSimulateAgentCommand } from './simulate-agent-command.js';
 
@@ -12,6 +14,8 @@ const program = new Command('latch')
 
 registerServeCommand(program);
 registerProfileCommand(program);
+registerSimulateWindowsCommand(program);
+registerSimulateCommand(program);
 registerAgentCommand(program);
 registerStoreCommand(program);
 

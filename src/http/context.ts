@@ -4,10 +4,16 @@ import type { Registry } from 'prom-client';
 import type { StoreCatalog } from '../catalog/msstore/store-catalog.js';
 import type { SigningIdentity } from '../apple/profile-signing.js';
 import type { Config } from '../config.js';
+import type { CertificateAuthority } from '../apple/certificate-authority.js';
+import type { AppleMdmService } from '../service/apple-mdm.js';
+import type { ApplePusher } from '../service/apple-push.js';
 import type { PolicyEvents } from '../service/policy-events.js';
 import type { AgentChannel } from '../service/agent/agent-channel.js';
 import type { CommandQueue } from '../service/command-queue.js';
 import type { SecretBox } from '../service/secret-box.js';
+import type { WindowsCertificateAuthority } from '../service/windows-certificate-authority.js';
+import type { WindowsCommands } from '../service/windows-commands.js';
+import type { WindowsStoragePolicy } from '../service/windows-storage-policy.js';
 import type { Storage } from '../storage/storage.js';
 
 /** What route modules are given: the wired services of one server. */
@@ -26,6 +32,14 @@ export interface AppContext {
   /** The agent channel: enrolment, check-in, settings, tasks, events. */
   agentChannel: AgentChannel;
   commands: CommandQueue;
+  /** The Windows MDM channel's command API (queue CSP commands, read their answers). */
+  windowsCommands: WindowsCommands;
+  /** Issues Windows devices their MDM identity certificates. */
+  windowsAuthority: WindowsCertificateAuthority;
+  /** Compiles the storage-restriction policy for Windows devices and reads it back. */
+  windowsStoragePolicy: WindowsStoragePolicy;
+  /** The Apple MDM channel: its protocol service and the CA that issues device identities. */
+  apple: { service: AppleMdmService; authority: CertificateAuthority; pusher: ApplePusher };
   /** The Microsoft Store catalog, cached in the database. */
   storeCatalog: StoreCatalog;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -8,6 +9,9 @@ import { handleError } from './error-handler.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { agentAdminRoutes } from './routes/agent-admin-routes.js';
 import { agentRoutes } from './routes/agent-routes.js';
+import { appleCommandRoutes } from './routes/apple-command-routes.js';
+import { appleDeviceRoutes } from './routes/apple-device-routes.js';
+import { appleMdmRoutes } from './routes/apple-mdm-routes.js';
 import { assignmentRoutes } from './routes/assignment-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -23,6 +27,9 @@ import { healthRoutes } from './routes/health-routes.js';
 import { openapiRoutes } from './routes/openapi-routes.js';
 import { policyRoutes } from './routes/policy-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
+import { windowsAdminRoutes } from './routes/windows-admin-routes.js';
+import { windowsEnrollmentRoutes } from './routes/windows-enrollment-routes.js';
+import { windowsMdmRoutes } from './routes/windows-mdm-routes.js';
 import { storeAppRoutes } from './routes/store-app-routes.js';
 
 declare module 'fastify' {
@@ -58,13 +65,32 @@ export const ROUTE_MODULES: RouteModule[] = [
   agentRoutes,
   agentAdminRoutes,
   commandRoutes,
+  windowsEnrollmentRoutes,
+  windowsMdmRoutes,
+  windowsAdminRoutes,
+  appleMdmRoutes,
+  appleCommandRoutes,
+  appleDeviceRoutes,
   mountEventRoutes,
   storeAppRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */
 export async function buildServer(context: AppContext): Promise<FastifyInstance> {
+  const { tlsCertFile, tlsKeyFile } = context.config;
   const app = Fastify({
+    // Client certificates are asked for, not required: devices prove who they are with them,
+    // browsers and admin clients do not have one.
+    ...(tlsCertFile && tlsKeyFile
+      ? {
+          https: {
+            cert: readFileSync(tlsCertFile),
+            key: readFileSync(tlsKeyFile),
+            requestCert: true,
+            rejectUnauthorized: false,
+          },
+        }
+      : {}),
     loggerInstance: context.logger as FastifyBaseLogger,
     bodyLimit: context.config.bodyLimitBytes,
     genReqId: () => randomUUID(),

@@ -7,12 +7,10 @@ import type {
   DeviceAppState,
   StoreApp,
 } from '../catalog/msstore/store-app.js';
-import { interpretWingetExit } from '../catalog/msstore/winget-command.js';
 import type { Assignment, AssignmentSubjectKind, Device } from '../domain.js';
 import { appNotDeployable, badRequest, notFound } from '../errors.js';
+import type { DeviceAppStateInput } from '../storage/roles/store-apps.js';
 import type { Storage } from '../storage/storage.js';
-import { interpretStoreInstall } from '../windows/store-install-status.js';
-import type { StoreInstallAnswers } from '../windows/store-install-status.js';
 
 /** The settings key under which the admin's acceptance of the Store's terms is kept. */
 export const STORE_TERMS_SETTING = 'msstoreTermsAcceptance';
@@ -59,7 +57,8 @@ export async function acceptStoreTerms(storage: Storage, actor: string): Promise
   });
 }
 
-const WAITING_FOR_TERMS = 'waiting for an admin to accept the Microsoft Store terms';
+/** The reason an agent install shows while it waits for the Store's terms to be accepted. */
+export const WAITING_FOR_TERMS = 'waiting for an admin to accept the Microsoft Store terms';
 
 /** How an app can reach a device, or why it cannot. */
 export type DeliveryPlan =
@@ -164,22 +163,8 @@ export async function assignStoreApp(
     for (const deviceId of await s.devicesForSubject(input.subjectKind, input.subjectId)) {
       const device = await s.getDevice(deviceId);
       if (!device) continue;
-      const plan = planDelivery(input.app, device, accepted);
       states.push(
-        await s.putDeviceAppState({
-          appId: input.app.id,
-          deviceId,
-          assignmentId: assignment.id,
-          intent: input.intent,
-          context: input.context,
-          state: 'notApplicable' in plan ? 'not-applicable' : 'pending',
-          path: 'notApplicable' in plan ? null : plan.path,
-          version: null,
-          errorCode: null,
-          errorMeaning: null,
-          reason: 'notApplicable' in plan ? plan.notApplicable : plan.reason,
-          deliveryRef: null,
-        }),
+        await s.putDeviceAppState(startingState(input.app, device, assignment, accepted)),
       );
     }
     await s.recordAudit({
@@ -194,97 +179,74 @@ export async function assignStoreApp(
   });
 }
 
-/** What a channel reports about one app on one device. */
-export interface AppResultReport {
-  appId: string;
-  deviceId: string;
-  /** The channel reporting; a report from a path the device no longer uses is ignored. */
-  path: DeliveryPath;
-  /** `removed`: an uninstall finished; shown as not-applicable, "uninstalled as assigned". */
-  state: 'installing' | 'installed' | 'failed' | 'not-applicable' | 'removed';
-  /** The command or task id that carried it, kept so later answers find the row. */
-  deliveryRef?: string | null;
-  version?: string | null;
-  errorCode?: string | null;
-  errorMeaning?: string | null;
-  reason?: string | null;
-}
-
 /**
- * The one way a channel writes back into the per-device app state. Undefined (and nothing
- * written) when the app is no longer assigned to the device or the report comes from a path
- * the device was moved off (a late MDM answer after the fallback to the agent).
+ * Brings a device's app states in line with the app assignments that reach it now: an
+ * assignment that reaches it (directly or through a group it joined later) without a state
+ * gets one; a state whose assignment no longer reaches it is dropped. Channels call this when
+ * a device checks in; the API calls it before listing states.
  */
-export async function reportAppResult(
-  storage: Storage,
-  report: AppResultReport,
-): Promise<DeviceAppState | undefined> {
-  const current = await storage.getDeviceAppState(report.appId, report.deviceId);
-  if (!current || current.path !== report.path) return undefined;
-  const removed = report.state === 'removed';
-  return storage.putDeviceAppState({
-    ...current,
-    state: report.state === 'removed' ? 'not-applicable' : report.state,
-    version: report.state === 'installed' && !removed ? (report.version ?? null) : null,
-    errorCode: report.state === 'failed' ? (report.errorCode ?? null) : null,
-    errorMeaning: report.state === 'failed' ? (report.errorMeaning ?? null) : null,
-    reason: removed ? 'uninstalled as assigned' : (report.reason ?? current.reason),
-    deliveryRef: report.deliveryRef ?? current.deliveryRef,
+export async function reconcileDeviceApps(storage: Storage, deviceId: string): Promise<void> {
+  await storage.transaction(async (s) => {
+    const device = await s.getDevice(deviceId);
+    if (!device) return;
+    const assignments = (await s.assignmentsForDevice(deviceId)).filter(
+      (a) => a.targetKind === 'app',
+    );
+    const states = await s.listDeviceAppStates({ deviceId });
+    const reaching = new Set(assignments.map((a) => a.id));
+    for (const state of states) {
+      if (!reaching.has(state.assignmentId))
+        await s.deleteDeviceAppStates(state.appId, state.assignmentId);
+    }
+    const covered = new Set(
+      states.filter((st) => reaching.has(st.assignmentId)).map((st) => st.appId),
+    );
+    const { accepted } = await readStoreTerms(s);
+    for (const assignment of assignments) {
+      if (covered.has(assignment.targetId)) continue;
+      const app = await s.getStoreApp(assignment.targetId);
+      if (!app) continue;
+      await s.putDeviceAppState(startingState(app, device, assignment, accepted));
+      covered.add(app.id);
+    }
   });
 }
 
-/**
- * Windows MDM: feeds the device's answers to the StoreInstall polls into the state. When the
- * failure means the Store path is closed to the device and it runs the agent, the state moves
- * to the agent path (pending again, with the reason) for the agent channel to deliver.
- */
-export async function reportStoreInstallAnswers(
-  storage: Storage,
-  input: { appId: string; deviceId: string; answers: StoreInstallAnswers },
-): Promise<DeviceAppState | undefined> {
-  const verdict = interpretStoreInstall(input.answers);
-  const current = await storage.getDeviceAppState(input.appId, input.deviceId);
-  if (!current || current.path !== 'mdm') return undefined;
-  if (verdict.state === 'failed' && verdict.storePathClosed) {
-    const device = await storage.getDevice(input.deviceId);
-    if (device?.agentVersion) {
-      return storage.putDeviceAppState({
-        ...current,
-        state: 'pending',
-        path: 'agent',
-        version: null,
-        errorCode: verdict.errorCode,
-        errorMeaning: verdict.errorMeaning,
-        reason: `the Store path is closed to this device (${verdict.errorMeaning}); delivered through the agent`,
-        deliveryRef: null,
-      });
+/** Reconciles every device an app's assignments reach. */
+export async function reconcileAppDevices(storage: Storage, appId: string): Promise<void> {
+  const deviceIds = new Set<string>();
+  for (const assignment of await storage.listAssignments({ targetKind: 'app', targetId: appId })) {
+    for (const id of await storage.devicesForSubject(
+      assignment.subjectKind,
+      assignment.subjectId,
+    )) {
+      deviceIds.add(id);
     }
   }
-  return reportAppResult(storage, {
-    appId: input.appId,
-    deviceId: input.deviceId,
-    path: 'mdm',
-    state: verdict.state,
-    version: verdict.version,
-    errorCode: verdict.errorCode,
-    errorMeaning: verdict.errorMeaning,
-  });
+  for (const state of await storage.listDeviceAppStates({ appId })) deviceIds.add(state.deviceId);
+  for (const deviceId of deviceIds) await reconcileDeviceApps(storage, deviceId);
 }
 
-/** Agent: feeds winget's exit code (and the version it reports) into the state. */
-export function reportWingetExit(
-  storage: Storage,
-  input: { appId: string; deviceId: string; exitCode: number; version?: string | null },
-): Promise<DeviceAppState | undefined> {
-  const outcome = interpretWingetExit(input.exitCode);
-  return reportAppResult(storage, {
-    appId: input.appId,
-    deviceId: input.deviceId,
-    path: 'agent',
-    state: outcome.state,
-    version: input.version ?? null,
-    errorCode: outcome.code,
-    errorMeaning: outcome.state === 'installed' ? null : outcome.meaning,
-    reason: outcome.state === 'not-applicable' ? outcome.meaning : null,
-  });
+function startingState(
+  app: StoreApp,
+  device: Device,
+  assignment: Assignment,
+  termsAccepted: boolean,
+): DeviceAppStateInput {
+  const plan = planDelivery(app, device, termsAccepted);
+  const options = assignment.options as { context?: AppContext; intent?: AppIntent };
+  return {
+    appId: app.id,
+    deviceId: device.id,
+    assignmentId: assignment.id,
+    intent: options.intent ?? 'install',
+    context: options.context ?? 'device',
+    state: 'notApplicable' in plan ? 'not-applicable' : 'pending',
+    path: 'notApplicable' in plan ? null : plan.path,
+    version: null,
+    errorCode: null,
+    errorMeaning: null,
+    reason: 'notApplicable' in plan ? plan.notApplicable : plan.reason,
+    deliveryRef: null,
+  };
 }

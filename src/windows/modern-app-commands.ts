@@ -6,14 +6,13 @@
 
 export type CspContext = 'device' | 'user';
 
-/** One OMA-DM command on one CSP node. */
-export interface CspCommand {
+/**
+ * One OMA-DM command on one CSP node, in the shape the Windows channel queues
+ * (`{ verb, items: [{ target, format?, data? }] }`).
+ */
+export interface AppCspCommand {
   verb: 'Exec' | 'Get' | 'Delete';
-  locUri: string;
-  /** Meta/Format of the item, when it carries data. */
-  format?: 'xml';
-  /** Inline XML data of the item. */
-  data?: string;
+  items: [{ target: string; format?: 'xml'; data?: string }];
 }
 
 const root = (context: CspContext) =>
@@ -27,13 +26,17 @@ const root = (context: CspContext) =>
 export function storeInstallCommand(
   app: { storeId: string; packageFamilyName: string; skuId?: string },
   context: CspContext,
-): CspCommand {
+): AppCspCommand {
   const skuId = app.skuId ?? '0016';
   return {
     verb: 'Exec',
-    locUri: `${root(context)}/AppInstallation/${app.packageFamilyName}/StoreInstall`,
-    format: 'xml',
-    data: `<Application id="${xmlAttr(app.storeId)}" flags="0" skuid="${xmlAttr(skuId)}"/>`,
+    items: [
+      {
+        target: `${root(context)}/AppInstallation/${app.packageFamilyName}/StoreInstall`,
+        format: 'xml',
+        data: `<Application id="${xmlAttr(app.storeId)}" flags="0" skuid="${xmlAttr(skuId)}"/>`,
+      },
+    ],
   };
 }
 
@@ -46,44 +49,50 @@ export function storeInstallCommand(
 export function storeInstallStatusQueries(packageFamilyName: string, context: CspContext) {
   const installation = `${root(context)}/AppInstallation/${packageFamilyName}`;
   return {
-    status: { verb: 'Get', locUri: `${installation}/Status` } satisfies CspCommand,
-    lastError: { verb: 'Get', locUri: `${installation}/LastError` } satisfies CspCommand,
-    lastErrorDesc: { verb: 'Get', locUri: `${installation}/LastErrorDesc` } satisfies CspCommand,
-    installed: {
-      verb: 'Get',
-      locUri: `${root(context)}/AppManagement/AppStore/${packageFamilyName}`,
-    } satisfies CspCommand,
+    status: get(`${installation}/Status`),
+    lastError: get(`${installation}/LastError`),
+    lastErrorDesc: get(`${installation}/LastErrorDesc`),
+    installed: get(`${root(context)}/AppManagement/AppStore/${packageFamilyName}`),
   };
 }
 
 /** Uninstall: Delete of the app's node under AppManagement/AppStore. */
-export function storeUninstallCommand(packageFamilyName: string, context: CspContext): CspCommand {
-  return { verb: 'Delete', locUri: `${root(context)}/AppManagement/AppStore/${packageFamilyName}` };
+export function storeUninstallCommand(
+  packageFamilyName: string,
+  context: CspContext,
+): AppCspCommand {
+  return {
+    verb: 'Delete',
+    items: [{ target: `${root(context)}/AppManagement/AppStore/${packageFamilyName}` }],
+  };
 }
+
+const get = (target: string): AppCspCommand => ({ verb: 'Get', items: [{ target }] });
 
 /**
  * The SyncML element of one command, in the layout of Microsoft's documentation examples
  * (CmdID, Item, Target/LocURI, Meta/Format, Data). The Windows channel wraps these in its
  * SyncBody.
  */
-export function renderCspCommand(command: CspCommand, cmdId: string): string {
+export function renderCspCommand(command: AppCspCommand, cmdId: string): string {
+  const [item] = command.items;
   const lines = [
     `<${command.verb}>`,
     `  <CmdID>${xmlText(cmdId)}</CmdID>`,
     '  <Item>',
     '    <Target>',
-    `      <LocURI>${xmlText(command.locUri)}</LocURI>`,
+    `      <LocURI>${xmlText(item.target)}</LocURI>`,
     '    </Target>',
   ];
-  if (command.format) {
+  if (item.format) {
     lines.push(
       '    <Meta>',
-      `      <Format xmlns="syncml:metinf">${command.format}</Format>`,
+      `      <Format xmlns="syncml:metinf">${item.format}</Format>`,
       '    </Meta>',
     );
   }
-  if (command.data !== undefined) {
-    lines.push('    <Data>', `      ${command.data}`, '    </Data>');
+  if (item.data !== undefined) {
+    lines.push('    <Data>', `      ${item.data}`, '    </Data>');
   }
   lines.push('  </Item>', `</${command.verb}>`);
   return `${lines.join('\n')}\n`;

@@ -125,7 +125,7 @@ describe('diskutil plists', () => {
       '<?xml version="1.0"?><!DOCTYPE plist [<!ENTITY x "USB">]>' +
       '<plist version="1.0"><dict><key>BusProtocol</key><string>&x;</string></dict></plist>';
 
-    assert.throws(() => readDiskutilInfoPlist(hostile), /document type or entities/);
+    assert.throws(() => readDiskutilInfoPlist(hostile), { code: 'invalid_plist' });
   });
 
   it('reads an APFS container and its physical store', () => {
@@ -259,5 +259,27 @@ describe('system_profiler SPUSBDataType', () => {
         composite: false,
       },
     ]);
+  });
+
+  it('marks a device whose storage is not its first interface as composite', () => {
+    // The recorded PenDrive entry, turned into a multifunction printer whose card reader is its
+    // third interface (printer 0, scanner 1, storage 2).
+    const recorded = JSON.parse(
+      readFixture(
+        'disks',
+        'macos-spusbdatatype_usb-stick-gpt-via-thunderbolt-display-hub_m1pro.json',
+      ),
+    );
+    const hub = recorded.SPUSBDataType[4]._items[0];
+    const pen = hub._items[3];
+    pen._name = 'OfficeJet Pro 9010';
+    pen.Media[0]['USB Interface'] = 2;
+
+    const devices = readUsbStorageDevices(JSON.stringify(recorded));
+
+    assert.deepEqual(
+      devices.map((d) => `${d.name} ${d.storageInterface} ${d.composite}`),
+      ['OfficeJet Pro 9010 2 true'],
+    );
   });
 });

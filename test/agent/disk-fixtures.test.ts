@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decideMount } from '../../src/agent/decide-mount.js';
 import { readDescriptions } from '../../src/agent/read-descriptions.js';
-import type { RestrictionMode } from '../../src/agent/restriction-settings.js';
-import { restrictionSettings } from '../../src/agent/restriction-settings.js';
+import type { ClassifyMode } from '../../src/agent/restriction-of-mode.js';
+import { restrictionOfMode } from '../../src/agent/restriction-of-mode.js';
 import { listFixtures, readFixture } from '../helpers/fixtures.js';
 
 /**
@@ -179,11 +179,11 @@ const EXPECTED: [string, string[]][] = [
   ['usb-thumb-drive_sandisk-cruzer-fit_info.plist', ['external deny external-bus']],
 ];
 
-function decisions(file: string, mode: RestrictionMode): string[] {
+function decisions(file: string, mode: ClassifyMode): string[] {
   const { listing, volumes } = readDescriptions(readFixture('disks', file));
   const lookup = (device: string) => volumes.find((volume) => volume.device === device);
   return volumes.map((volume) => {
-    const d = decideMount({ volume, lookup }, restrictionSettings(mode), undefined, 0);
+    const d = decideMount({ volume, lookup }, restrictionOfMode(mode), undefined, 0);
     const line = `${d.category} ${d.decision} ${d.rule}`;
     return listing ? `${volume.device} ${line}` : line;
   });

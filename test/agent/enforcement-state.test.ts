@@ -9,7 +9,7 @@ import {
   userLoggedOut,
   volumeUnmounted,
 } from '../../src/agent/enforcement-state.js';
-import { restrictionSettings } from '../../src/agent/restriction-settings.js';
+import { restrictionOfMode } from '../../src/agent/restriction-of-mode.js';
 import { readFixture } from '../helpers/fixtures.js';
 
 const stick = readDiskutilInfoPlist(
@@ -20,8 +20,8 @@ const internal = readDiskutilInfoPlist(
 );
 const STICK = volumeKey(stick);
 const NOW = Date.UTC(2026, 11, 4, 9, 0);
-const block = restrictionSettings('block');
-const readOnly = restrictionSettings('read-only');
+const block = restrictionOfMode('block');
+const readOnly = restrictionOfMode('read-only');
 
 function verdict(state: ReturnType<typeof bootState>, settings = block, now = NOW) {
   const d = decideMount({ volume: stick }, settings, state, now);
@@ -74,7 +74,9 @@ describe('enforcement state', () => {
 
   it('allows mounts until a device exception ends, and refuses them after', () => {
     const state = restrictionArrived(bootState('boot-1', false), []);
-    const excepted = restrictionSettings('block', { exceptionEndsAt: NOW + 60_000 });
+    const excepted = restrictionOfMode('block', {
+      exceptionUntil: new Date(NOW + 60_000).toISOString(),
+    });
 
     assert.equal(verdict(state, excepted, NOW + 59_999), 'allow device-exception');
     assert.equal(verdict(state, excepted, NOW + 60_000), 'deny external-bus');

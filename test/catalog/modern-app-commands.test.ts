@@ -49,7 +49,7 @@ describe('EnterpriseModernAppManagement commands', () => {
       golden('get-status-company-portal-device.xml'),
     );
     assert.deepEqual(
-      [queries.lastError.locUri, queries.lastErrorDesc.locUri, queries.installed.locUri],
+      [queries.lastError, queries.lastErrorDesc, queries.installed].map((q) => q.items[0].target),
       [
         './Device/Vendor/MSFT/EnterpriseModernAppManagement/AppInstallation/Microsoft.CompanyPortal_8wekyb3d8bbwe/LastError',
         './Device/Vendor/MSFT/EnterpriseModernAppManagement/AppInstallation/Microsoft.CompanyPortal_8wekyb3d8bbwe/LastErrorDesc',

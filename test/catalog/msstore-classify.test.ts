@@ -6,6 +6,7 @@ import { FAKE_STORE_CATALOG } from '../../src/catalog/msstore/fake-store.js';
 import { parseStoreReference } from '../../src/catalog/msstore/store-reference.js';
 import {
   interpretWingetExit,
+  parseWingetListVersion,
   wingetInstallCommand,
 } from '../../src/catalog/msstore/winget-command.js';
 import { parseStoreJson } from '../../src/catalog/msstore/winget-rest-client.js';
@@ -138,4 +139,24 @@ describe('the agent command for legacy apps', () => {
       assert.equal(outcome.code, code);
     });
   }
+});
+
+describe('reading the installed version from winget list', () => {
+  const output =
+    '   - \r   \\ \r' +
+    'Name                          Id             Version      Source\r\n' +
+    '------------------------------------------------------------------\r\n' +
+    'Adobe Acrobat Reader (64-bit) XPDP273C0XHQH2 24.004.20272 msstore\r\n';
+
+  it('takes the column after the ID', () => {
+    assert.equal(parseWingetListVersion(output, 'XPDP273C0XHQH2'), '24.004.20272');
+  });
+
+  it('answers null for a package that is not listed or has no version', () => {
+    assert.equal(parseWingetListVersion(output, 'XPDM1ZW6815MQM'), null);
+    assert.equal(
+      parseWingetListVersion('VLC XPDM1ZW6815MQM Unknown msstore', 'XPDM1ZW6815MQM'),
+      null,
+    );
+  });
 });

@@ -3,9 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { decideMount } from '../../src/agent/decide-mount.js';
+import { readDiskutilInfoPlist } from '../../src/agent/diskutil-info.js';
+import { isReportable, mountReport } from '../../src/agent/mount-report.js';
+import type { MountReport } from '../../src/agent/mount-report.js';
+import { restrictionSettings } from '../../src/agent/restriction-settings.js';
 import { openStorage } from '../../src/main.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { openBrowser, waitForRows } from '../helpers/browser.js';
+import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import type { Browser } from '../helpers/browser.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import type { ServerProcess } from '../helpers/server-process.js';
@@ -54,6 +61,32 @@ async function enrolDevices(storage: Storage) {
   return mac;
 }
 
+/**
+ * The mount of a real USB stick (recorded `diskutil info -plist`), decided by the agent's own
+ * decision function under a block policy and reported as the agent reports it.
+ */
+async function refuseUsbStick(storage: Storage, deviceId: string) {
+  const text = readFileSync(
+    join(FIXTURES_DIR, 'disks/usb-thumb-drive_sandisk-cruzer-fit_info.plist'),
+    'utf8',
+  );
+  const occurredAt = Date.now() - 60_000;
+  const decision = decideMount(
+    { volume: readDiskutilInfoPlist(text) },
+    restrictionSettings('block'),
+    undefined,
+    occurredAt,
+  );
+  assert.ok(isReportable(decision));
+  const report = mountReport(readDiskutilInfoPlist(text), decision, {
+    eventId: 'e2e-mount-1',
+    occurredAt,
+    user: 'alice',
+  });
+  await storage.recordMountEvents(deviceId, [report], Date.now());
+  return report;
+}
+
 /** Three commands in the Mac's queue: one answered, one sent and one waiting. */
 async function queueCommands(storage: Storage, deviceId: string) {
   const now = Date.now();
@@ -89,6 +122,7 @@ describe('the console in Chromium: sign-in, devices, groups', { timeout: 120_000
   let dataDir: string;
   let server: ServerProcess;
   let browser: Browser;
+  let refused: MountReport;
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'latch-e2e-'));
@@ -96,6 +130,7 @@ describe('the console in Chromium: sign-in, devices, groups', { timeout: 120_000
     const storage = await openStorage({ sqlitePath: join(dataDir, 'latch.db') });
     const mac = await enrolDevices(storage);
     await queueCommands(storage, mac.id);
+    refused = await refuseUsbStick(storage, mac.id);
     await storage.close();
     browser = await openBrowser();
   });
@@ -175,6 +210,21 @@ describe('the console in Chromium: sign-in, devices, groups', { timeout: 120_000
         'InstallProfile | Apple MDM | pending | 0 | Cancel',
       ],
       { columns },
+    );
+    await waitForRows(
+      page.getByTestId('mount-event-rows').locator('tr'),
+      [
+        [
+          'alice',
+          `${refused.volumeName} (${refused.disk})`,
+          'USB',
+          refused.mediaKind ?? '—',
+          'external',
+          'deny',
+          refused.rule,
+        ].join(' | '),
+      ],
+      { columns: [1, 2, 3, 4, 6, 7, 8] },
     );
     await browser.screenshot('03-device');
     await page.getByRole('button', { name: 'Cancel InstallProfile' }).click();

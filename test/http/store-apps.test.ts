@@ -4,7 +4,7 @@ import { startFakeStore } from '../../src/catalog/msstore/fake-store.js';
 import type { FakeStore } from '../../src/catalog/msstore/fake-store.js';
 import { StoreCatalog } from '../../src/catalog/msstore/store-catalog.js';
 import { WingetRestClient } from '../../src/catalog/msstore/winget-rest-client.js';
-import { reportStoreInstallAnswers, reportWingetExit } from '../../src/service/app-deployments.js';
+import { reportStoreInstallAnswers, reportWingetExit } from '../../src/service/app-results.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
@@ -38,6 +38,13 @@ for (const backend of BACKENDS) {
       assert.equal(first.body.stale, false);
       assert.deepEqual(second.body.items, first.body.items);
       assert.equal(store.requests.length, requests);
+    });
+
+    it('refuses a blank search', async () => {
+      const response = await app.api('/api/v1/store/search?q=%20%20');
+
+      assert.equal(response.status, 400);
+      assert.equal(response.body.error.code, 'invalid_request');
     });
 
     it('answers store_unreachable when the Store is down and nothing is cached', async () => {
@@ -262,6 +269,49 @@ for (const backend of BACKENDS) {
         [done?.state, done?.path, done?.version],
         ['installed', 'agent', '1.250.0.0'],
       );
+    });
+
+    it('gives a device that joins the group later its state, and drops it when it leaves', async () => {
+      const pc = await app.storage.observeDevice({
+        platform: 'windows',
+        serialNumber: `W-LATE-${backend.name}`,
+        enrollmentType: 'device',
+      });
+      const vlcGroup = await app.api('/api/v1/groups', { method: 'POST', body: { name: 'Media' } });
+      const vlc = await app.api('/api/v1/store/apps', {
+        method: 'POST',
+        body: { reference: 'XPDM1ZW6815MQM' },
+      });
+      await app.api(`/api/v1/store/apps/${vlc.body.id}/assignments`, {
+        method: 'POST',
+        body: {
+          subjectKind: 'group',
+          subjectId: vlcGroup.body.id,
+          context: 'user',
+          intent: 'install',
+        },
+      });
+      await app.api(`/api/v1/groups/${vlcGroup.body.id}/members`, {
+        method: 'POST',
+        body: { deviceIds: [pc.id] },
+      });
+
+      const joined = await app.api(`/api/v1/store/apps/${vlc.body.id}/devices`);
+      await app.api(`/api/v1/groups/${vlcGroup.body.id}/members/${pc.id}`, { method: 'DELETE' });
+      const left = await app.api(`/api/v1/store/devices/${pc.id}/apps`);
+
+      assert.deepEqual(
+        joined.body.items.map((s: any) => [s.deviceId, s.state, s.context, s.reason]),
+        [
+          [
+            pc.id,
+            'not-applicable',
+            'user',
+            'this legacy Store app installs only through the Latch agent, which the device lacks',
+          ],
+        ],
+      );
+      assert.deepEqual(left.body.items, []);
     });
   });
 }

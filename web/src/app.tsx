@@ -4,6 +4,8 @@ import { DevicePage } from './pages/device-page';
 import { DevicesPage } from './pages/devices-page';
 import { GroupPage } from './pages/group-page';
 import { GroupsPage } from './pages/groups-page';
+import { ChocolateyPackagePage } from './pages/chocolatey-package-page';
+import { ChocolateyPage } from './pages/chocolatey-page';
 import { LoginPage } from './pages/login-page';
 import { PoliciesPage } from './pages/policies-page';
 import { NewPolicyPage, PolicyPage } from './pages/policy-page';
@@ -37,6 +39,8 @@ export function App() {
         <Route path="/software/windows" element={<StoreAppsPage />} />
         <Route path="/software/windows/store/new" element={<StoreSearchPage />} />
         <Route path="/software/windows/store/:id" element={<StoreAppPage />} />
+        <Route path="/software/windows/chocolatey" element={<ChocolateyPage />} />
+        <Route path="/software/windows/chocolatey/:id" element={<ChocolateyPackagePage />} />
         <Route path="/policies" element={<PoliciesPage />} />
         <Route path="/policies/new" element={<NewPolicyPage />} />
         <Route path="/policies/:id" element={<PolicyPage />} />

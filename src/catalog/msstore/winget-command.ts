@@ -113,3 +113,27 @@ export function interpretWingetExit(exitCode: number): WingetOutcome {
 export function hresult(value: number): string {
   return `0x${(value >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
 }
+
+/** `winget list` for one Store ID, whose output tells the installed version. */
+export function wingetListCommand(storeId: string, context: AppContext): AgentCommandLine {
+  return {
+    command: 'winget',
+    args: ['list', '--id', storeId, '--source', 'msstore', '--exact', '--accept-source-agreements'],
+    runAs: context === 'device' ? 'system' : 'user',
+  };
+}
+
+/**
+ * The version in `winget list` output: the table row whose Id column is `storeId`, the column
+ * after it. Progress spinners and carriage returns winget writes before the table are skipped.
+ * Null when the package is not listed or its version is "Unknown".
+ */
+export function parseWingetListVersion(output: string, storeId: string): string | null {
+  for (const line of output.split(/\r?\n|\r/)) {
+    const columns = line.trim().split(/\s+/);
+    const at = columns.findIndex((c) => c.toUpperCase() === storeId.toUpperCase());
+    const version = at >= 0 ? columns[at + 1] : undefined;
+    if (version && /^\d+(\.\d+)*$/.test(version)) return version;
+  }
+  return null;
+}

@@ -7,6 +7,8 @@ import {
   addStoreApp,
   assignStoreApp,
   readStoreTerms,
+  reconcileAppDevices,
+  reconcileDeviceApps,
 } from '../../service/app-deployments.js';
 import { readSettings } from '../../service/organisation-settings.js';
 import { adminOf } from '../authentication.js';
@@ -15,7 +17,10 @@ import { IdParams } from '../schemas.js';
 
 const Market = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166 country code' });
 const SearchQuery = Type.Object(
-  { q: Type.String({ minLength: 1, maxLength: 255 }), market: Type.Optional(Market) },
+  {
+    q: Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' }),
+    market: Type.Optional(Market),
+  },
   { additionalProperties: false },
 );
 const AddBody = Type.Object(
@@ -161,6 +166,7 @@ export function storeAppRoutes(app: FastifyInstance, { storage, storeCatalog }: 
       if (!(await storage.getStoreApp(request.params.id))) {
         throw notFound('store app', request.params.id);
       }
+      await reconcileAppDevices(storage, request.params.id);
       return { items: await storage.listDeviceAppStates({ appId: request.params.id }) };
     },
   );
@@ -172,6 +178,7 @@ export function storeAppRoutes(app: FastifyInstance, { storage, storeCatalog }: 
       if (!(await storage.getDevice(request.params.id))) {
         throw notFound('device', request.params.id);
       }
+      await reconcileDeviceApps(storage, request.params.id);
       return { items: await storage.listDeviceAppStates({ deviceId: request.params.id }) };
     },
   );

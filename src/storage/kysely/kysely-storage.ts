@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Storage } from '../storage.js';
 import { agentChannelStore } from './agent-channel-store.js';
+import { appleMdmStore } from './apple-mdm-store.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
 import { chocolateyStore } from './chocolatey-store.js';
@@ -14,6 +15,7 @@ import { policyStore } from './policy-store.js';
 import { mountEventStore } from './mount-event-store.js';
 import { settingsStore } from './settings-store.js';
 import { catalogCacheStore, storeAppStore } from './store-app-store.js';
+import { windowsMdmStore } from './windows-mdm-store.js';
 
 /**
  * Composes the role stores over one executor. Inside `transaction` the same stores are built
@@ -36,9 +38,11 @@ function build(db: Executor, connection: Connection): Storage {
     ...policyStore(db),
     ...agentChannelStore(db),
     ...commandQueueStore(db, connection.dialect),
+    ...appleMdmStore(db),
     ...mountEventStore(db),
     ...catalogCacheStore(db),
     ...storeAppStore(db),
+    ...windowsMdmStore(db),
 
     async transaction(work) {
       if (db.isTransaction) return work(build(db, connection));

@@ -204,8 +204,22 @@ export function storeAppStore(db: Executor): StoreAppStore {
       let query = db.selectFrom('device_app_states').selectAll();
       if (filter.appId) query = query.where('app_id', '=', filter.appId);
       if (filter.deviceId) query = query.where('device_id', '=', filter.deviceId);
+      if (filter.states?.length) query = query.where('state', 'in', filter.states);
       const rows = await query.orderBy('app_id').orderBy('device_id').execute();
       return rows.map(toDeviceAppState);
+    },
+
+    async swapDeliveryRef(appId, deviceId, expected, next) {
+      const result = await db
+        .updateTable('device_app_states')
+        .set({ delivery_ref: next, updated_at: Date.now() })
+        .where('app_id', '=', appId)
+        .where('device_id', '=', deviceId)
+        .where((eb) =>
+          expected === null ? eb('delivery_ref', 'is', null) : eb('delivery_ref', '=', expected),
+        )
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
 
     async findDeviceAppStateByRef(deliveryRef) {

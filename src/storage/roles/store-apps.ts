@@ -1,4 +1,4 @@
-import type { DeviceAppState, StoreApp } from '../../catalog/msstore/store-app.js';
+import type { AppState, DeviceAppState, StoreApp } from '../../catalog/msstore/store-app.js';
 
 /** One cached Store answer: a search or a manifest, for one market. */
 export interface CatalogCacheEntry {
@@ -33,7 +33,21 @@ export interface StoreAppStore {
   /** Creates or replaces the state of one app on one device. */
   putDeviceAppState(state: DeviceAppStateInput): Promise<DeviceAppState>;
   getDeviceAppState(appId: string, deviceId: string): Promise<DeviceAppState | undefined>;
-  listDeviceAppStates(filter: { appId?: string; deviceId?: string }): Promise<DeviceAppState[]>;
+  listDeviceAppStates(filter: {
+    appId?: string;
+    deviceId?: string;
+    states?: AppState[];
+  }): Promise<DeviceAppState[]>;
+  /**
+   * Sets the delivery reference of a state only if it is still `expected`: the claim that lets
+   * one server, not two, queue a delivery. False when another got there first.
+   */
+  swapDeliveryRef(
+    appId: string,
+    deviceId: string,
+    expected: string | null,
+    next: string,
+  ): Promise<boolean>;
   /** The state whose delivery (MDM command or agent task) has this id. */
   findDeviceAppStateByRef(deliveryRef: string): Promise<DeviceAppState | undefined>;
   /** Removes the states an assignment created; returns how many. */

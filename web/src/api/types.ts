@@ -210,3 +210,66 @@ export interface StoreTerms {
   acceptedBy: string | null;
   acceptedAt: number | null;
 }
+
+/** A mount an agent refused, remounted read-only or audited. */
+export interface MountEvent {
+  id: number;
+  deviceId: string;
+  eventId: string;
+  occurredAt: number;
+  receivedAt: number;
+  user: string;
+  disk: string | null;
+  bus: string | null;
+  mediaKind: string | null;
+  volumeName: string | null;
+  sizeBytes: number | null;
+  category: string;
+  decision: 'deny' | 'read-only' | 'audit';
+  rule: string;
+}
+
+/** A Chocolatey package version in Latch's catalogue. */
+export interface ChocolateyPackage {
+  id: string;
+  packageId: string;
+  version: string;
+  title: string | null;
+  createdBy: string;
+  createdAt: number;
+  cacheState: 'not_cached' | 'metadata_only' | 'cached';
+  packageSize: number | null;
+}
+
+export interface ChocolateySearchItem {
+  packageId: string;
+  version: string;
+  title: string | null;
+  summary: string | null;
+  authors: string | null;
+  isPrerelease: boolean;
+  iconUrl: string | null;
+}
+
+export interface ChocolateyUpstream {
+  url: string;
+  username: string | null;
+  hasPassword: boolean;
+  status: 'ok' | 'backing_off' | 'failing';
+  pausedUntil: number | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+  lastSuccessAt: number | null;
+  requests: { metadata: number; download: number };
+  throttled: number;
+}
+
+export interface ChocoDeviceInstall {
+  deviceId: string;
+  packageRef: string;
+  state: 'pending' | 'installing' | 'installed' | 'failed' | 'not_applicable';
+  exitCode: number | null;
+  detail: string | null;
+  rebootRequired: boolean;
+  updatedAt: number;
+}

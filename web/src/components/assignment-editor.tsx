@@ -24,7 +24,8 @@ export function AssignmentEditor({
 }: {
   assignments: Assignment[];
   assign(subjectKind: 'group' | 'device', subjectIds: string[]): Promise<void>;
-  unassign(assignment: Assignment): Promise<void>;
+  /** Absent where the API cannot remove an assignment: no Remove buttons then. */
+  unassign?: (assignment: Assignment) => Promise<void>;
   /** Options of the assignment (an app's intent and context) shown beside the group choice. */
   extraFields?: ReactNode;
   /** How many devices one `assign` call carries, so progress moves as requests finish. */
@@ -92,13 +93,15 @@ export function AssignmentEditor({
                   .join(', ')}
               </td>
               <td>
-                <button
-                  type="button"
-                  className="link-button"
-                  onClick={() => void run('Removing the assignment', () => unassign(a))}
-                >
-                  Remove
-                </button>
+                {unassign && (
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => void run('Removing the assignment', () => unassign(a))}
+                  >
+                    Remove
+                  </button>
+                )}
               </td>
             </tr>
           ))}

@@ -6,6 +6,7 @@ import type { DeviceDetail } from '../api/types';
 import { CommandQueue } from '../components/command-queue';
 import { DeviceApps } from '../components/device-apps';
 import { DevicePolicies } from '../components/device-policies';
+import { MountEvents } from '../components/mount-events';
 import { ErrorNotice } from '../components/error-notice';
 import { PageTitle } from '../components/layout';
 import { useLoad } from '../use-load';
@@ -74,6 +75,7 @@ export function DevicePage() {
           <DevicePolicies deviceId={d.id} />
           {d.platform === 'windows' && <DeviceApps deviceId={d.id} />}
           <CommandQueue deviceId={d.id} />
+          {d.platform !== 'ios' && d.platform !== 'ipados' && <MountEvents deviceId={d.id} />}
         </>
       )}
     </>

@@ -14,11 +14,17 @@ export function WindowsSoftwareTabs() {
   return (
     <Tabs
       tabs={[
-        { to: '/software/windows', label: 'Microsoft Store' },
+        {
+          to: '/software/windows',
+          label: 'Microsoft Store',
+          current: (path) =>
+            path === '/software/windows' || path.startsWith('/software/windows/store'),
+        },
         {
           to: '/software/windows/chocolatey',
           label: 'Chocolatey',
           note: 'maintenance mode',
+          current: (path) => path.startsWith('/software/windows/chocolatey'),
         },
       ]}
     />
