@@ -16,11 +16,10 @@ import {
   packageKey,
 } from '../../catalog/chocolatey/nuget-package.js';
 import type { NugetPackage } from '../../catalog/chocolatey/nuget-package.js';
+import { FEED_PATH } from '../../catalog/chocolatey/choco-deployment.js';
 import { LatchError, badRequest, notFound } from '../../errors.js';
 import type { AppContext } from '../context.js';
 
-/** Where devices find Latch's NuGet v2 feed; `choco` is given `${publicUrl}${FEED_PATH}`. */
-export const FEED_PATH = '/chocolatey/api/v2';
 const DEFAULT_PAGE = 100;
 const ATOM_FEED = 'application/atom+xml;type=feed;charset=utf-8';
 const ATOM_ENTRY = 'application/atom+xml;type=entry;charset=utf-8';
