@@ -1,7 +1,7 @@
-import { deviceFeedPassword } from '../src/catalog/chocolatey/feed-authentication.js';
 import { startTestApp } from '../test/helpers/app.js';
 import { BACKENDS } from '../test/helpers/backends.js';
-import { basicAuth, chocoFetch } from '../test/helpers/choco-client.js';
+import { basicAuth, chocoFetch, enrollFeedAgents } from '../test/helpers/choco-client.js';
+import type { FeedCredentials } from '../test/helpers/choco-client.js';
 import { startFakeNugetRepository } from '../test/fakes/nuget-repository.js';
 
 const AGENT_COUNTS = [1, 10, 100, 1000];
@@ -23,24 +23,11 @@ export async function chocolateyBenchmark() {
       LATCH_CHOCOLATEY_UPSTREAM: repository.url,
     });
     try {
-      const key = app.server.context.chocolatey.feedKey;
-      const devices = [];
-      for (let i = 0; i < agents; i++) {
-        devices.push(
-          await app.storage.observeDevice({ platform: 'windows', serialNumber: `B-${i}` }),
-        );
-      }
+      const credentials = await enrollFeedAgents(app, agents, 'BENCH');
       const feed = `${app.url}/chocolatey/api/v2`;
       const started = performance.now();
       const results = await Promise.all(
-        devices.map((d) =>
-          chocoFetch(
-            feed,
-            { username: d.id, password: deviceFeedPassword(key, d.id) },
-            'xunit',
-            '2.1.0',
-          ),
-        ),
+        credentials.map((c) => chocoFetch(feed, c, 'xunit', '2.1.0')),
       );
       const ms = performance.now() - started;
       const ok = results.filter((r) => r.bytes?.equals(NUPKG)).length;
@@ -49,7 +36,7 @@ export async function chocolateyBenchmark() {
           `${repository.counts.metadata}, downloads ${repository.counts.download} ` +
           `(target 1 and 1), ${ms.toFixed(0)} ms`,
       );
-      if (agents === AGENT_COUNTS.at(-1)) await throughput(feed, devices[0]!.id, key);
+      if (agents === AGENT_COUNTS.at(-1)) await throughput(feed, credentials[0]!);
     } finally {
       await app.close();
       await repository.close();
@@ -57,9 +44,8 @@ export async function chocolateyBenchmark() {
   }
 }
 
-async function throughput(feed: string, deviceId: string, key: Buffer) {
-  const password = deviceFeedPassword(key, deviceId);
-  const headers = { authorization: basicAuth({ username: deviceId, password }) };
+async function throughput(feed: string, credentials: FeedCredentials) {
+  const headers = { authorization: basicAuth(credentials) };
   const feedRate = await requestsPerSecond(`${feed}/Packages(Id='xunit',Version='2.1.0')`, headers);
   const baseline = await requestsPerSecond(new URL('/healthz', feed).toString(), {});
   console.log(

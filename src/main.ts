@@ -1,11 +1,14 @@
-import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config.js';
 import { sqlitePath } from './config.js';
 import { createChocolatey } from './catalog/chocolatey/chocolatey.js';
-import type { Chocolatey } from './catalog/chocolatey/chocolatey.js';
+import {
+  dispatchChocoInstalls,
+  feedUrlOf,
+  recordChocoTask,
+} from './catalog/chocolatey/choco-deployment.js';
 import { warmWaitingPackages } from './catalog/chocolatey/package-warmer.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
@@ -31,7 +34,7 @@ import { migrate } from './storage/kysely/migrate.js';
 import type { Storage } from './storage/storage.js';
 
 const SWEEP_INTERVAL_MS = 30_000;
-const PACKAGE_WARM_INTERVAL_MS = 60_000;
+const CHOCOLATEY_ROUND_INTERVAL_MS = 60_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -69,8 +72,7 @@ export async function startServer(
   const storage =
     options.storage ??
     (await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePath(config) }));
-  const secretKey = loadSecretKey(config.secretKey, config.dataDir);
-  const secrets = new SecretBox(secretKey);
+  const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
 
@@ -79,7 +81,6 @@ export async function startServer(
     config: config.chocolatey,
     storage,
     secrets,
-    feedKey: createHmac('sha256', secretKey).update('latch chocolatey feed').digest(),
   });
   const policyEvents = new PolicyEvents();
   const profileSigner = await loadConfiguredSigner(config.profileSigning);
@@ -148,7 +149,12 @@ export async function startServer(
     commands.sweep().catch((error: unknown) => logger.warn({ err: error }, 'queue sweep failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
-  const warmer = startPackageWarmer(storage, chocolatey, logger);
+  const warmer = startChocolateyRounds(context);
+  agentChannel.tasks.onResult((task) => {
+    recordChocoTask(storage, task).catch((error: unknown) =>
+      logger.warn({ err: error, taskId: task.id }, 'choco result not recorded'),
+    );
+  });
 
   logger.info({ url, database: storage.dialect }, 'Latch is listening');
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
@@ -171,20 +177,25 @@ export async function startServer(
 }
 
 /**
- * Retries, every minute, the fetch of Chocolatey packages devices wait for, so a package whose
- * prefetch met a 429 or an outage is still installed once upstream answers. Rounds never overlap.
+ * Every minute: fetches the Chocolatey packages devices wait for (a prefetch may have met a 429
+ * or an outage), then queues the `choco` tasks of every device whose package is now cached.
+ * Rounds never overlap.
  */
-function startPackageWarmer(storage: Storage, chocolatey: Chocolatey, logger: Logger) {
+function startChocolateyRounds({ storage, chocolatey, agentChannel, config, logger }: AppContext) {
   let running = false;
+  const round = async () => {
+    await warmWaitingPackages(storage, chocolatey, logger);
+    await dispatchChocoInstalls(storage, agentChannel.tasks, feedUrlOf(config.publicUrl));
+  };
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    warmWaitingPackages(storage, chocolatey, logger)
-      .catch((error: unknown) => logger.warn({ err: error }, 'package warm-up failed'))
+    round()
+      .catch((error: unknown) => logger.warn({ err: error }, 'chocolatey round failed'))
       .finally(() => {
         running = false;
       });
-  }, PACKAGE_WARM_INTERVAL_MS);
+  }, CHOCOLATEY_ROUND_INTERVAL_MS);
   timer.unref();
   return timer;
 }

@@ -89,8 +89,7 @@ for (const shared of [sqliteFile(), postgresSchema()]) {
         LATCH_CHOCOLATEY_FILES: shared.name === 'postgres' ? 'database' : filesDir,
       }).chocolatey;
       const secrets = new SecretBox(Buffer.alloc(32, 7));
-      startServer = (storage) =>
-        createChocolatey({ config, storage, secrets, feedKey: Buffer.alloc(32, 1) });
+      startServer = (storage) => createChocolatey({ config, storage, secrets });
       servers = storages.map(startServer);
     });
     after(async () => {

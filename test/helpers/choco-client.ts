@@ -1,5 +1,7 @@
 import { parseNugetEntry, parseNugetFeed } from '../../src/catalog/chocolatey/nuget-atom.js';
 import { normalizeNugetVersion } from '../../src/catalog/chocolatey/nuget-package.js';
+import { newEnrollmentToken } from './agent.js';
+import type { TestApp } from './app.js';
 
 export interface FeedCredentials {
   username: string;
@@ -54,4 +56,28 @@ export async function chocoFetchByList(
     next = page.next;
   }
   return { downloadStatus: null, bytes: null };
+}
+
+/**
+ * Enrols `count` Windows agents through the agent channel and answers the credentials each
+ * registers Latch's feed with in choco: its device id and its device secret.
+ */
+export async function enrollFeedAgents(
+  app: TestApp,
+  count: number,
+  prefix = 'CHOCO',
+): Promise<FeedCredentials[]> {
+  const enrollmentToken = await newEnrollmentToken(app, count);
+  const credentials: FeedCredentials[] = [];
+  for (let i = 0; i < count; i++) {
+    const enrolled = await app.server.context.agentChannel.enroll({
+      enrollmentToken,
+      platform: 'windows',
+      serialNumber: `${prefix}-${i}`,
+      osVersion: '10.0.22631',
+      agentVersion: '1.4.2',
+    });
+    credentials.push({ username: enrolled.deviceId, password: enrolled.deviceSecret });
+  }
+  return credentials;
 }

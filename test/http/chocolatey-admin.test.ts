@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { recordChocoResult } from '../../src/catalog/chocolatey/chocolatey-catalogue.js';
-import { deviceFeedPassword } from '../../src/catalog/chocolatey/feed-authentication.js';
+import { dispatchChocoInstalls } from '../../src/catalog/chocolatey/choco-deployment.js';
+import { agentApi } from '../helpers/agent.js';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { chocoFetch } from '../helpers/choco-client.js';
+import { chocoFetch, enrollFeedAgents } from '../helpers/choco-client.js';
+import type { FeedCredentials } from '../helpers/choco-client.js';
 import { startFakeNugetRepository } from '../fakes/nuget-repository.js';
 import type { FakeNugetRepository } from '../fakes/nuget-repository.js';
 
@@ -13,6 +14,16 @@ const NUPKG = Buffer.from('xunit nupkg');
 
 async function waitFor(check: () => Promise<boolean>) {
   for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Waits until the devices' installs have left `installing` (results are recorded async). */
+async function settled(app: TestApp, deviceIds: string[]) {
+  await waitFor(async () => {
+    const installs = await Promise.all(
+      deviceIds.map((id) => app.storage.listInstalls({ deviceId: id })),
+    );
+    return installs.every((list) => list.every((i) => i.state !== 'installing'));
+  });
 }
 
 for (const backend of BACKENDS) {
@@ -85,14 +96,14 @@ for (const backend of BACKENDS) {
       assert.equal(listed.body.feedUrl, `${app.config.publicUrl}/chocolatey/api/v2`);
     });
 
-    it('assigns to a group and shows every member, including later ones, per device', async () => {
+    it('assigns to a group, queues choco tasks and records their exit codes', async () => {
       const pkg = (await app.api('/api/v1/chocolatey/packages')).body.items[0];
-      const a = await app.storage.observeDevice({ platform: 'windows', serialNumber: 'G-1' });
-      const b = await app.storage.observeDevice({ platform: 'windows', serialNumber: 'G-2' });
+      const [pc, later] = await enrollFeedAgents(app, 2, 'OFFICE');
+      const mac = await app.storage.observeDevice({ platform: 'macos', serialNumber: 'M-1' });
       const group = await app.api('/api/v1/groups', { method: 'POST', body: { name: 'Office' } });
       await app.api(`/api/v1/groups/${group.body.id}/members`, {
         method: 'POST',
-        body: { deviceIds: [a.id] },
+        body: { deviceIds: [pc!.username, mac.id] },
       });
 
       const assigned = await app.api(`/api/v1/chocolatey/packages/${pkg.id}/assignments`, {
@@ -101,23 +112,91 @@ for (const backend of BACKENDS) {
       });
       await app.api(`/api/v1/groups/${group.body.id}/members`, {
         method: 'POST',
-        body: { deviceIds: [b.id] },
+        body: { deviceIds: [later!.username] },
       });
-      await recordChocoResult(app.storage, a.id, pkg.id, 3010);
+      const claimed = await agentApi(app, pc!.password, '/agent/v1/tasks');
+      const task = claimed.body.tasks[0];
+      await agentApi(app, pc!.password, `/agent/v1/tasks/${task.id}/result`, {
+        method: 'POST',
+        body: { outcome: 'succeeded', exitCode: 3010, outputTail: '', startedAt: 1, finishedAt: 2 },
+      });
+      await settled(app, [pc!.username]);
       const states = await app.api(`/api/v1/chocolatey/packages/${pkg.id}/devices`);
-      const ofDevice = await app.api(`/api/v1/devices/${a.id}/chocolatey`);
+      const ofDevice = await app.api(`/api/v1/devices/${pc!.username}/chocolatey`);
       const audit = await app.api('/api/v1/audit?limit=10');
 
       assert.equal(assigned.status, 201);
-      assert.equal(assigned.body.devicesAdded, 1);
+      assert.equal(assigned.body.devicesAdded, 2);
+      assert.equal(assigned.body.tasksQueued, 1);
       assert.equal(assigned.body.assignment.targetKind, 'app');
+      assert.deepEqual(task.arguments, {
+        command: 'choco',
+        args: [
+          'upgrade',
+          'xunit',
+          '--version',
+          '2.1.0',
+          '-y',
+          '--no-progress',
+          '--limit-output',
+          '--source',
+          `${app.config.publicUrl}/chocolatey/api/v2/`,
+        ],
+        successExitCodes: [0, 1641, 3010, 2],
+      });
       const byDevice = Object.fromEntries(states.body.items.map((s: any) => [s.deviceId, s]));
-      assert.equal(byDevice[a.id].state, 'installed');
-      assert.equal(byDevice[a.id].rebootRequired, true);
-      assert.equal(byDevice[a.id].detail, 'installed; a restart is required to complete it');
-      assert.equal(byDevice[b.id].state, 'pending');
+      assert.equal(byDevice[pc!.username].state, 'installed');
+      assert.equal(byDevice[pc!.username].rebootRequired, true);
+      assert.equal(
+        byDevice[pc!.username].detail,
+        'installed; a restart is required to complete it',
+      );
+      assert.equal(byDevice[mac.id].state, 'not_applicable');
+      assert.equal(byDevice[mac.id].detail, 'Chocolatey installs run on Windows PCs only');
+      assert.equal(byDevice[later!.username].state, 'pending');
       assert.equal(ofDevice.body.items[0].exitCode, 3010);
       assert.ok(audit.body.items.some((e: any) => e.action === 'chocolatey.package.assign'));
+    });
+
+    it('keeps an install pending after 1604 and queues it again, and fails it on 1603', async () => {
+      const pkg = (await app.api('/api/v1/chocolatey/packages')).body.items[0];
+      const [first, second] = await enrollFeedAgents(app, 2, 'RETRY');
+      for (const agent of [first!, second!]) {
+        await app.api(`/api/v1/chocolatey/packages/${pkg.id}/assignments`, {
+          method: 'POST',
+          body: { subjectKind: 'device', subjectId: agent.username },
+        });
+      }
+      const report = async (secret: string, exitCode: number) => {
+        const [task] = (await agentApi(app, secret, '/agent/v1/tasks')).body.tasks;
+        await agentApi(app, secret, `/agent/v1/tasks/${task.id}/result`, {
+          method: 'POST',
+          body: { outcome: 'failed', exitCode, outputTail: '', startedAt: 1, finishedAt: 2 },
+        });
+      };
+
+      await report(first!.password, 1604);
+      await report(second!.password, 1603);
+      await settled(app, [first!.username, second!.username]);
+      const installs = await app.storage.listInstalls({ packageRef: pkg.id });
+      const requeued = await dispatchChocoInstalls(
+        app.storage,
+        app.server.context.agentChannel.tasks,
+        'https://latch.example/chocolatey/api/v2/',
+      );
+
+      const of = (id: string) => installs.find((i) => i.deviceId === id)!;
+      assert.equal(of(first!.username).state, 'pending');
+      assert.equal(of(first!.username).rebootRequired, true);
+      assert.equal(of(first!.username).taskId, null);
+      assert.equal(of(second!.username).state, 'failed');
+      assert.equal(
+        of(second!.username).detail,
+        'the installer hit a fatal error during installation',
+      );
+      assert.equal(requeued, 1);
+      const [again] = await app.storage.listInstalls({ deviceId: first!.username });
+      assert.equal(again!.state, 'installing');
     });
 
     it('documents every Chocolatey route as maintenance mode, and hides the device feed', async () => {
@@ -183,24 +262,12 @@ describe('Chocolatey feed while upstream answers 429', () => {
   });
 
   it('delays installs until Retry-After has passed and loses none', async () => {
-    const devices = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        app.storage.observeDevice({ platform: 'windows', serialNumber: `T-${i}` }),
-      ),
-    );
+    const agents = await enrollFeedAgents(app, 20);
     const feed = `${app.url}/chocolatey/api/v2`;
-    const key = app.server.context.chocolatey.feedKey;
 
     const started = Date.now();
     const results = await Promise.all(
-      devices.map((d) =>
-        chocoFetch(
-          feed,
-          { username: d.id, password: deviceFeedPassword(key, d.id) },
-          'xunit',
-          '2.1.0',
-        ),
-      ),
+      agents.map((agent) => chocoFetch(feed, agent, 'xunit', '2.1.0')),
     );
     const upstream = await app.api('/api/v1/chocolatey/upstream');
 
@@ -233,11 +300,7 @@ describe('Chocolatey feed while upstream keeps refusing', () => {
   });
 
   it('keeps serving cached packages and answers 503 with Retry-After for new ones', async () => {
-    const device = await app.storage.observeDevice({ platform: 'windows', serialNumber: 'R-1' });
-    const credentials = {
-      username: device.id,
-      password: deviceFeedPassword(app.server.context.chocolatey.feedKey, device.id),
-    };
+    const [credentials] = (await enrollFeedAgents(app, 1)) as [FeedCredentials];
     const feed = `${app.url}/chocolatey/api/v2`;
     await chocoFetch(feed, credentials, 'xunit', '2.1.0');
 

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { deviceFeedPassword } from '../../src/catalog/chocolatey/feed-authentication.js';
 import { parseNugetFeed } from '../../src/catalog/chocolatey/nuget-atom.js';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { basicAuth, chocoFetch, chocoFetchByList } from '../helpers/choco-client.js';
+import {
+  basicAuth,
+  chocoFetch,
+  chocoFetchByList,
+  enrollFeedAgents,
+} from '../helpers/choco-client.js';
+import type { FeedCredentials } from '../helpers/choco-client.js';
 import { startFakeNugetRepository } from '../fakes/nuget-repository.js';
 import type { FakeNugetRepository } from '../fakes/nuget-repository.js';
 
@@ -17,7 +22,8 @@ for (const backend of BACKENDS) {
     let repository: FakeNugetRepository;
     let app: TestApp;
     let feed: string;
-    let credentials: { username: string; password: string };
+    let agents: FeedCredentials[];
+    let credentials: FeedCredentials;
 
     before(async () => {
       repository = await startFakeNugetRepository();
@@ -27,11 +33,8 @@ for (const backend of BACKENDS) {
         LATCH_CHOCOLATEY_FILES: backend.name === 'postgres' ? 'database' : '',
       });
       feed = `${app.url}/chocolatey/api/v2`;
-      const device = await app.storage.observeDevice({ platform: 'windows', serialNumber: 'PC-1' });
-      credentials = {
-        username: device.id,
-        password: deviceFeedPassword(app.server.context.chocolatey.feedKey, device.id),
-      };
+      agents = await enrollFeedAgents(app, AGENTS);
+      credentials = agents[0]!;
     });
     after(async () => {
       await app.close();
@@ -40,7 +43,7 @@ for (const backend of BACKENDS) {
 
     it(`serves ${AGENTS} agents one package with one upstream request and one download`, async () => {
       const results = await Promise.all(
-        Array.from({ length: AGENTS }, () => chocoFetch(feed, credentials, 'xunit', '2.1.0')),
+        agents.map((agent) => chocoFetch(feed, agent, 'xunit', '2.1.0')),
       );
 
       assert.equal(results.filter((r) => r.downloadStatus === 200).length, AGENTS);
@@ -75,8 +78,17 @@ for (const backend of BACKENDS) {
 
       assert.equal(none.status, 401);
       assert.equal(none.headers.get('www-authenticate'), 'Basic realm="Latch Chocolatey feed"');
+      const borrowed = await fetch(`${feed}/Packages(Id='xunit',Version='2.1.0')`, {
+        headers: { authorization: basicAuth({ ...credentials, username: agents[1]!.username }) },
+      });
+      const asAgent = await fetch(`${feed}/Packages(Id='xunit',Version='2.1.0')`, {
+        headers: { authorization: `Bearer ${credentials.password}` },
+      });
+
       assert.equal(wrong.status, 401);
       assert.equal(((await wrong.json()) as any).error.code, 'unauthenticated');
+      assert.equal(borrowed.status, 401);
+      assert.equal(asAgent.status, 200);
     });
 
     it('answers FindPackagesById() with every version, paged, pointing at Latch', async () => {

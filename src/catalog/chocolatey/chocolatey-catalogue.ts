@@ -2,7 +2,6 @@ import { LatchError, badRequest, conflict, notFound } from '../../errors.js';
 import type { User } from '../../domain.js';
 import type { ChocoDeviceInstall, ChocolateyPackage } from '../../storage/roles/chocolatey.js';
 import type { Storage } from '../../storage/storage.js';
-import { chocoOutcome } from './choco-task.js';
 import type { Chocolatey } from './chocolatey.js';
 import type { WaitBudget } from './nuget-client.js';
 import { normalizeNugetVersion, packageKey } from './nuget-package.js';
@@ -146,30 +145,4 @@ export async function packageInstallStates(
   }
   await storage.trackInstalls(packageRef, [...reached], Date.now());
   return storage.listInstalls({ packageRef });
-}
-
-/**
- * Records the exit code of a device's `choco upgrade` task: success (with a restart noted),
- * waiting on a restart, or failure with the code's meaning.
- */
-export async function recordChocoResult(
-  storage: Storage,
-  deviceId: string,
-  packageRef: string,
-  exitCode: number,
-): Promise<ChocoDeviceInstall> {
-  const outcome = chocoOutcome(exitCode);
-  const updated = await storage.updateInstall(
-    deviceId,
-    packageRef,
-    {
-      state: outcome.state,
-      exitCode,
-      detail: outcome.meaning,
-      rebootRequired: outcome.rebootRequired,
-    },
-    Date.now(),
-  );
-  if (!updated) throw notFound('chocolatey install', `${deviceId}/${packageRef}`);
-  return updated;
 }

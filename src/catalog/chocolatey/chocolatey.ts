@@ -22,8 +22,6 @@ export interface Chocolatey {
   client: NugetClient;
   cache: PackageCache;
   files: PackageFileStore;
-  /** The key device feed passwords are derived from (until agent credentials replace them). */
-  feedKey: Buffer;
   /** The wait a device's feed request may spend on upstream. */
   feedBudget: WaitBudget;
   /**
@@ -47,7 +45,6 @@ export interface ChocolateyDependencies {
   config: ChocolateyConfig;
   storage: Storage;
   secrets: SecretBox;
-  feedKey: Buffer;
   fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -113,7 +110,6 @@ export function createChocolatey(dependencies: ChocolateyDependencies): Chocolat
     client,
     cache,
     files,
-    feedKey: dependencies.feedKey,
     feedBudget: { maxWaitMs: config.feedWaitMs },
     async search(term, page) {
       const key = JSON.stringify([term.toLowerCase(), page.skip, page.top, page.includePrerelease]);

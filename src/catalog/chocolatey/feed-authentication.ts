@@ -1,12 +1,16 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { unauthenticated } from '../../errors.js';
-import type { Device } from '../../domain.js';
-import type { DeviceStore } from '../../storage/storage.js';
+import { bearerToken } from '../../http/authentication.js';
+import type { AgentIdentity } from '../../service/agent/agent-channel.js';
+
+/** The agent channel's check of a device secret (AgentChannel.authenticateSecret). */
+export type SecretCheck = (secret: string) => Promise<AgentIdentity>;
 
 /**
- * Credentials choco sends to a source: HTTP Basic (`choco source add --user --password`), which
- * NuGet clients send after a 401 challenge. The user name is the device id.
+ * Credentials choco sends to a source: HTTP Basic, from `choco source add --user --password`,
+ * sent after a 401 challenge. The agent registers Latch's feed with its device id as the user
+ * and its device secret as the password.
  */
 export function basicCredentials(
   request: FastifyRequest,
@@ -19,53 +23,45 @@ export function basicCredentials(
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** The feed password of a device: an HMAC of its id under the server's feed key. */
-export function deviceFeedPassword(feedKey: Buffer, deviceId: string): string {
-  return createHmac('sha256', feedKey).update(`chocolatey-feed:${deviceId}`).digest('base64url');
-}
-
 /**
- * Proves which device is asking the feed and returns its id; throws `unauthenticated` (a 401
- * the route answers with a Basic challenge) otherwise. This is the one place the feed checks a
- * device credential, so it can move to the agent channel's credential check unchanged for callers.
+ * Proves which device is asking the feed with the agent channel's own credential check, and
+ * returns its id; throws `unauthenticated` (answered with a Basic challenge) otherwise. The
+ * device secret comes as the Basic password (the user name must be the device id) or, from the
+ * agent itself, as a Bearer token.
  */
 export async function authenticateFeedDevice(
   request: FastifyRequest,
-  devices: Pick<DeviceStore, 'getDevice'>,
-  feedKey: Buffer,
+  check: SecretCheck,
 ): Promise<string> {
-  const credentials = basicCredentials(request);
-  if (!credentials) throw unauthenticated('device credentials are required');
-  const expected = Buffer.from(deviceFeedPassword(feedKey, credentials.username));
-  const given = Buffer.from(credentials.password);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    throw unauthenticated('the device credentials are wrong');
+  const basic = basicCredentials(request);
+  const secret = basic?.password ?? bearerToken(request);
+  if (!secret) throw unauthenticated('device credentials are required');
+  const identity = await check(secret);
+  if (basic && basic.username !== identity.deviceId) {
+    throw unauthenticated('the user name is not the device id of that credential');
   }
-  if (!(await devices.getDevice(credentials.username))) {
-    throw unauthenticated('the device is not enrolled');
-  }
-  return credentials.username;
+  return identity.deviceId;
 }
 
 /**
- * A device lookup that remembers, for `ttlMs`, which devices exist: a feed request then costs no
- * database read. A deleted device keeps feed access for at most that long.
+ * Remembers successful checks for `ttlMs`, keyed by a hash of the secret, so a device's burst
+ * of feed requests (metadata, then the package) costs one database read. A revoked credential
+ * keeps feed access for at most that long; failures are never remembered.
  */
-export function recentDevices(
-  devices: Pick<DeviceStore, 'getDevice'>,
+export function rememberedChecks(
+  check: SecretCheck,
   ttlMs: number,
   now: () => number = Date.now,
-): Pick<DeviceStore, 'getDevice'> {
-  const seen = new Map<string, { device: Device; until: number }>();
-  return {
-    async getDevice(id) {
-      const known = seen.get(id);
-      if (known && known.until > now()) return known.device;
-      const device = await devices.getDevice(id);
-      if (seen.size >= 50_000) seen.clear();
-      if (device) seen.set(id, { device, until: now() + ttlMs });
-      else seen.delete(id);
-      return device;
-    },
+): SecretCheck {
+  const seen = new Map<string, { identity: AgentIdentity; until: number }>();
+  return async (secret) => {
+    const key = createHash('sha256').update(secret).digest('base64url');
+    const known = seen.get(key);
+    if (known && known.until > now()) return known.identity;
+    seen.delete(key);
+    const identity = await check(secret);
+    if (seen.size >= 50_000) seen.clear();
+    seen.set(key, { identity, until: now() + ttlMs });
+    return identity;
   };
 }

@@ -6,11 +6,15 @@ import {
   describePackage,
   packageInstallStates,
 } from '../../catalog/chocolatey/chocolatey-catalogue.js';
+import {
+  FEED_PATH,
+  dispatchChocoInstalls,
+  feedUrlOf,
+} from '../../catalog/chocolatey/choco-deployment.js';
 import { notFound } from '../../errors.js';
 import { adminOf } from '../authentication.js';
 import type { AppContext } from '../context.js';
 import { IdParams } from '../schemas.js';
-import { FEED_PATH } from './chocolatey-feed-routes.js';
 
 const TAGS = ['chocolatey'];
 /** Chocolatey is supported in maintenance mode; the API documentation says so on every route. */
@@ -64,7 +68,7 @@ const UpstreamBody = Type.Object(
  * catalogue, assign them, read each device's state, and see and set the upstream repository.
  */
 export function chocolateyAdminRoutes(app: FastifyInstance, context: AppContext) {
-  const { storage, chocolatey, config } = context;
+  const { storage, chocolatey, config, agentChannel } = context;
 
   app.get<{ Querystring: typeof SearchQuery.static }>(
     '/api/v1/chocolatey/search',
@@ -149,7 +153,13 @@ export function chocolateyAdminRoutes(app: FastifyInstance, context: AppContext)
         request.params.id,
         request.body,
       );
-      return reply.status(201).send(result);
+      const tasksQueued = await dispatchChocoInstalls(
+        storage,
+        agentChannel.tasks,
+        feedUrlOf(config.publicUrl),
+        { packageRef: request.params.id },
+      );
+      return reply.status(201).send({ ...result, tasksQueued });
     },
   );
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   authenticateFeedDevice,
-  recentDevices,
+  rememberedChecks,
 } from '../../catalog/chocolatey/feed-authentication.js';
 import {
   writeNugetEntry,
@@ -16,11 +16,10 @@ import {
   packageKey,
 } from '../../catalog/chocolatey/nuget-package.js';
 import type { NugetPackage } from '../../catalog/chocolatey/nuget-package.js';
+import { FEED_PATH } from '../../catalog/chocolatey/choco-deployment.js';
 import { LatchError, badRequest, notFound } from '../../errors.js';
 import type { AppContext } from '../context.js';
 
-/** Where devices find Latch's NuGet v2 feed; `choco` is given `${publicUrl}${FEED_PATH}`. */
-export const FEED_PATH = '/chocolatey/api/v2';
 const DEFAULT_PAGE = 100;
 const ATOM_FEED = 'application/atom+xml;type=feed;charset=utf-8';
 const ATOM_ENTRY = 'application/atom+xml;type=entry;charset=utf-8';
@@ -54,9 +53,9 @@ function requirePackage(id: string | undefined, version?: string): string {
  * once per package version. Every request proves a device's credential first.
  */
 export function chocolateyFeedRoutes(app: FastifyInstance, context: AppContext) {
-  const { chocolatey, storage, config } = context;
+  const { chocolatey, storage, config, agentChannel } = context;
   const updated = () => new Date().toISOString();
-  const devices = recentDevices(storage, 10_000);
+  const checkSecret = rememberedChecks((secret) => agentChannel.authenticateSecret(secret), 10_000);
   const publicHost = new URL(config.publicUrl).host;
   /**
    * The feed's own address for links: the configured public URL when the device reached us by
@@ -174,7 +173,7 @@ export function chocolateyFeedRoutes(app: FastifyInstance, context: AppContext) 
     });
 
     const serve = async (request: FastifyRequest, reply: FastifyReply) => {
-      const deviceId = await authenticateFeedDevice(request, devices, chocolatey.feedKey);
+      const deviceId = await authenticateFeedDevice(request, checkSecret);
       request.log = request.log.child({ deviceId });
       const rawPath = request.url.split('?')[0]!.slice(FEED_PATH.length).replace(/^\//, '');
       let path: string;
