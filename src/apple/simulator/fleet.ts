@@ -193,9 +193,14 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
   options.progress?.(`enrolled ${report.enrolled}`);
 
   const started = Date.now();
+  let told = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = Date.now();
+      if (report.commands.acknowledged !== told && now - lastActivity > 0) {
+        told = report.commands.acknowledged;
+        options.progress?.(`acknowledged ${told}`);
+      }
       const timeUp = options.durationMs !== undefined && now - started >= options.durationMs;
       const quiet =
         options.quietMs !== undefined &&
