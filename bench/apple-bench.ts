@@ -244,6 +244,10 @@ function lines(child: ChildProcess) {
   return {
     until(test: (line: string) => boolean) {
       return new Promise<void>((resolve, reject) => {
+        if (stderr.split('\n').some(test)) {
+          resolve();
+          return;
+        }
         waiters.push({ test, resolve });
         void exited.then(() => reject(new Error(`simulator exited: ${stderr.slice(-500)}`)));
       });
