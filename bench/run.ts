@@ -2,6 +2,7 @@ import { agentStorageBenchmark } from './agent-storage-bench.js';
 import { chocolateyBenchmark } from './chocolatey-bench.js';
 import { plistBenchmark } from './plist-bench.js';
 import { agentCheckinBenchmark } from './agent-checkin-bench.js';
+import { appleBenchmark } from './apple-bench.js';
 import { startupBenchmark } from './startup-bench.js';
 import { storeSearchBenchmark } from './store-search-bench.js';
 import { windowsMdmBenchmark } from './windows-mdm-bench.js';
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'agent-storage': agentStorageBenchmark,
   'store-search': storeSearchBenchmark,
   'windows-mdm': windowsMdmBenchmark,
+  apple: appleBenchmark,
 };
 
 const wanted = process.argv.slice(2);

@@ -53,12 +53,15 @@ export class ApnsClient {
   /** Sends every push; never throws for a refused one, which is reported in its result. */
   async push(targets: PushTarget[]): Promise<PushResult[]> {
     const results: PushResult[] = [];
-    const limit = this.#options.concurrency ?? 200;
+    const limit = this.#options.concurrency ?? 100;
     let next = 0;
     const worker = async () => {
       while (next < targets.length) {
         const target = targets[next++]!;
-        results.push(await this.#send(target));
+        let result = await this.#send(target);
+        // A stream lost with its connection (status 0) is worth one more try on a new one.
+        if (result.status === 0) result = await this.#send(target);
+        results.push(result);
       }
     };
     await Promise.all(Array.from({ length: Math.min(limit, targets.length) }, worker));

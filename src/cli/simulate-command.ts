@@ -20,7 +20,7 @@ export function registerSimulateCommand(program: Command) {
       integer,
       2197,
     )
-    .option('--duration <s>', 'stop after this many seconds', Number)
+    .option('--duration <s>', 'stop after this many seconds (or at SIGTERM)', Number)
     .option('--until-idle', 'stop once queues are empty and quiet for --quiet seconds')
     .option('--quiet <s>', 'quiet time that ends --until-idle', Number, 3)
     .option('--ceiling <s>', 'first measure the constant-plist route for this many seconds', Number)
@@ -40,7 +40,11 @@ export function registerSimulateCommand(program: Command) {
         if (options.duration === undefined && !options.untilIdle) {
           throw new Error('give --duration or --until-idle');
         }
+        const stop = new AbortController();
+        process.once('SIGTERM', () => stop.abort());
+        process.once('SIGINT', () => stop.abort());
         const report = await runFleet({
+          stop: stop.signal,
           devices: options.devices,
           server: options.server.replace(/\/+$/, ''),
           token: options.token,

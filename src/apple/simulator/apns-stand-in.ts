@@ -17,41 +17,45 @@ export class ApnsStandIn {
   readonly received: { token: string; topic: string; pushType: string; body: string }[] = [];
 
   constructor() {
-    this.#server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (c: Buffer) => chunks.push(c));
-      request.on('end', () => {
-        const refuse = (status: number, reason: string, extra: object = {}) => {
-          response.writeHead(status, {
-            'apns-id': randomUUID(),
-            'content-type': 'application/json',
-          });
-          response.end(JSON.stringify({ reason, ...extra }));
-        };
-        if (request.method !== 'POST') return refuse(405, 'MethodNotAllowed');
-        const match = /^\/3\/device\/([0-9a-fA-F]+)$/.exec(request.url);
-        if (!match) return refuse(404, 'BadPath');
-        const token = match[1]!.toLowerCase();
-        const topic = request.headers['apns-topic'];
-        if (typeof topic !== 'string' || topic === '') return refuse(400, 'MissingTopic');
-        const pushType = String(request.headers['apns-push-type'] ?? '');
-        const body = Buffer.concat(chunks).toString('utf8');
-        let magic: unknown;
-        try {
-          magic = (JSON.parse(body) as { mdm?: unknown }).mdm;
-        } catch {
-          return refuse(400, 'PayloadEmpty');
-        }
-        const gone = this.#unregistered.get(token);
-        if (gone !== undefined) return refuse(410, 'Unregistered', { timestamp: gone });
-        const wake = this.#tokens.get(token);
-        if (!wake) return refuse(400, 'BadDeviceToken');
-        this.received.push({ token, topic, pushType, body });
-        response.writeHead(200, { 'apns-id': randomUUID() });
-        response.end();
-        if (typeof magic === 'string') wake(magic);
-      });
-    });
+    // Apple's servers allow many concurrent streams per connection; so does the stand-in.
+    this.#server = createServer(
+      { settings: { maxConcurrentStreams: 1000 } },
+      (request, response) => {
+        const chunks: Buffer[] = [];
+        request.on('data', (c: Buffer) => chunks.push(c));
+        request.on('end', () => {
+          const refuse = (status: number, reason: string, extra: object = {}) => {
+            response.writeHead(status, {
+              'apns-id': randomUUID(),
+              'content-type': 'application/json',
+            });
+            response.end(JSON.stringify({ reason, ...extra }));
+          };
+          if (request.method !== 'POST') return refuse(405, 'MethodNotAllowed');
+          const match = /^\/3\/device\/([0-9a-fA-F]+)$/.exec(request.url);
+          if (!match) return refuse(404, 'BadPath');
+          const token = match[1]!.toLowerCase();
+          const topic = request.headers['apns-topic'];
+          if (typeof topic !== 'string' || topic === '') return refuse(400, 'MissingTopic');
+          const pushType = String(request.headers['apns-push-type'] ?? '');
+          const body = Buffer.concat(chunks).toString('utf8');
+          let magic: unknown;
+          try {
+            magic = (JSON.parse(body) as { mdm?: unknown }).mdm;
+          } catch {
+            return refuse(400, 'PayloadEmpty');
+          }
+          const gone = this.#unregistered.get(token);
+          if (gone !== undefined) return refuse(410, 'Unregistered', { timestamp: gone });
+          const wake = this.#tokens.get(token);
+          if (!wake) return refuse(400, 'BadDeviceToken');
+          this.received.push({ token, topic, pushType, body });
+          response.writeHead(200, { 'apns-id': randomUUID() });
+          response.end();
+          if (typeof magic === 'string') wake(magic);
+        });
+      },
+    );
     this.#server.on('session', (session) => {
       this.#sessions.add(session);
       session.on('close', () => this.#sessions.delete(session));

@@ -20,6 +20,8 @@ export interface FleetOptions {
   quietMs?: number | undefined;
   /** First measure the constant-plist route this long (the server needs LATCH_BENCH_ROUTES). */
   ceilingMs?: number | undefined;
+  /** Ends the run early (the report is still made), e.g. on SIGTERM. */
+  stop?: AbortSignal;
   /** Told of progress (e.g. "enrolled 1000"), one line at a time. */
   progress?: (line: string) => void;
 }
@@ -191,22 +193,31 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
   options.progress?.(`enrolled ${report.enrolled}`);
 
   const started = Date.now();
+  let told = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = Date.now();
+      if (report.commands.acknowledged !== told && now - lastActivity > 0) {
+        told = report.commands.acknowledged;
+        options.progress?.(`acknowledged ${told}`);
+      }
       const timeUp = options.durationMs !== undefined && now - started >= options.durationMs;
       const quiet =
         options.quietMs !== undefined &&
         draining.size === 0 &&
         inFlight === 0 &&
         now - lastActivity >= options.quietMs;
-      if (timeUp || quiet) {
+      if (timeUp || quiet || options.stop?.aborted) {
         clearInterval(timer);
         resolve();
       }
     }, 50);
   });
 
+  // Let requests under way finish, so the report counts every answer the server recorded.
+  for (let waited = 0; (draining.size > 0 || inFlight > 0) && waited < 5000; waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   await apns.close();
   agent.destroy();
   report.profilesInstalled = devices.reduce((sum, d) => sum + d.profiles.size, 0);
