@@ -74,6 +74,15 @@ async function refuseUsbStick(storage: Storage, deviceId: string) {
   const decision = decideMount(
     { volume: readDiskutilInfoPlist(text) },
     restrictionOfMode('block'),
+    {
+      policyId: 'e2e-block',
+      policyVersion: 1,
+      mode: 'block',
+      helpUrl: 'https://help.example.com/usb',
+      statusText: 'External disk mounting is disabled by your administrator',
+      notificationText: 'External device not recognised.',
+      exceptionUntil: null,
+    },
     undefined,
     occurredAt,
   );

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { startFakeStore } from '../../src/catalog/msstore/fake-store.js';
 import type { FakeStore } from '../../src/catalog/msstore/fake-store.js';
 import { openStorage } from '../../src/main.js';
-import { reportWingetExit } from '../../src/service/app-deployments.js';
+import { reportWingetExit } from '../../src/service/app-results.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { openBrowser, waitForRows } from '../helpers/browser.js';
 import type { Browser } from '../helpers/browser.js';
