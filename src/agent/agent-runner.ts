@@ -54,9 +54,19 @@ export class AgentRunner {
     this.#results = new DiskQueue(join(options.dataDir, 'task-results'));
   }
 
-  /** Queues an event for upload; it is on disk when this resolves. */
-  async recordEvent(kind: string, payload: Record<string, unknown>, occurredAt = Date.now()) {
-    return this.#events.push({ kind, occurredAt, payload });
+  /**
+   * Queues an event for upload; it is on disk when this resolves. Give `id` when the event has
+   * a natural identity, so queuing it twice still stores it once.
+   */
+  async recordEvent(
+    kind: string,
+    payload: Record<string, unknown>,
+    options: { occurredAt?: number; id?: string } = {},
+  ) {
+    return this.#events.push(
+      { kind, occurredAt: options.occurredAt ?? Date.now(), payload },
+      options.id,
+    );
   }
 
   /** Events not yet acknowledged by the server. */
