@@ -1,10 +1,18 @@
+import { agentStorageBenchmark } from './agent-storage-bench.js';
+import { chocolateyBenchmark } from './chocolatey-bench.js';
+import { plistBenchmark } from './plist-bench.js';
 import { agentCheckinBenchmark } from './agent-checkin-bench.js';
 import { startupBenchmark } from './startup-bench.js';
+import { storeSearchBenchmark } from './store-search-bench.js';
 
 /** Every benchmark by name; `npm run bench` runs them all, `npm run bench -- NAME` one. */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   startup: startupBenchmark,
+  chocolatey: chocolateyBenchmark,
+  plist: plistBenchmark,
   'agent-checkin': agentCheckinBenchmark,
+  'agent-storage': agentStorageBenchmark,
+  'store-search': storeSearchBenchmark,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Everything Latch reads from its environment, in one place; the README lists each variable. */
 export interface Config {
@@ -13,6 +14,9 @@ export interface Config {
   /** The address devices and browsers reach this server at; enrolment profiles embed it. */
   publicUrl: string;
   bodyLimitBytes: number;
+  chocolatey: ChocolateyConfig;
+  /** The built console (index.html and assets/); `npm run build` writes it to web/dist. */
+  consoleDir: string;
   /** How often an idle agent checks in. */
   agentCheckinIntervalSeconds: number;
   /** Each device's agent request budget: a burst, refilled at so many a minute. */
@@ -24,7 +28,77 @@ export interface Config {
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
   commandMaxAttempts: number;
+  /** PEM files of the certificate and key Latch serves HTTPS with; plain HTTP when unset. */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  /** Addresses of TLS-terminating proxies allowed to forward a client certificate. */
+  trustedProxies: string[];
+  /** The header such a proxy forwards the URL-escaped client certificate PEM in. */
+  clientCertHeader: string;
+  /** Queued commands sent to a Windows device in one OMA-DM message at most. */
+  windowsCommandsPerMessage: number;
+  /** The APNs topic of the MDM push certificate (its UID), put in enrolment profiles. */
+  apnsTopic: string;
+  /** APNs provider API; an http:// address is a local stand-in spoken to without TLS. */
+  apnsUrl: string;
+  apnsCertPath: string | undefined;
+  apnsKeyPath: string | undefined;
+  apnsPfxPath: string | undefined;
+  apnsPfxPassword: string | undefined;
+  /** Adds PUT /mdm/apple/bench/constant, the constant-plist ceiling route the benchmark uses. */
+  benchRoutes: boolean;
+  /** The Microsoft Store's winget REST source, and how Latch treats it. */
+  store: StoreConfig;
+  /** Files of the identity that signs configuration profiles; all unset: profiles go unsigned. */
+  profileSigning: {
+    certificateFile: string | undefined;
+    keyFile: string | undefined;
+    pkcs12File: string | undefined;
+    passphrase: string | undefined;
+  };
 }
+
+/** The caching Chocolatey source (NuGet v2 feed) and its politeness towards upstream. */
+export interface ChocolateyConfig {
+  /** The upstream feed root used until an admin sets another through the API. */
+  upstreamUrl: string;
+  /** `database`, or the directory `.nupkg` files are kept in (shared by every server). */
+  files: 'database' | { directory: string };
+  metadataPerMinute: number;
+  downloadsPerMinute: number;
+  /** How long a feed request may wait for upstream before answering 503 with Retry-After. */
+  feedWaitMs: number;
+  /** How long a package's version list is reused before upstream is asked again. */
+  listTtlMs: number;
+}
+
+function readChocolateyConfig(env: NodeJS.ProcessEnv, dataDir: string): ChocolateyConfig {
+  const files = env.LATCH_CHOCOLATEY_FILES || join(dataDir, 'chocolatey');
+  return {
+    upstreamUrl: (
+      env.LATCH_CHOCOLATEY_UPSTREAM ?? 'https://community.chocolatey.org/api/v2'
+    ).replace(/\/+$/, ''),
+    files: files === 'database' ? 'database' : { directory: resolve(files) },
+    metadataPerMinute: positive(env, 'LATCH_CHOCOLATEY_METADATA_PER_MINUTE', 60),
+    downloadsPerMinute: positive(env, 'LATCH_CHOCOLATEY_DOWNLOADS_PER_MINUTE', 10),
+    feedWaitMs: positive(env, 'LATCH_CHOCOLATEY_FEED_WAIT_MS', 20_000),
+    listTtlMs: positive(env, 'LATCH_CHOCOLATEY_LIST_TTL_MS', 3_600_000),
+  };
+}
+
+export interface StoreConfig {
+  url: string;
+  /** The whole budget of one call to the Store, retries included. */
+  timeoutMs: number;
+  retries: number;
+  backoffMs: number;
+  /** How long a search or manifest answer is served from the cache without asking again. */
+  cacheTtlMs: number;
+  maxResults: number;
+}
+
+/** web/dist of this checkout, seen from dist/src/config.js. */
+const BUILT_CONSOLE = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export function readConfig(
   env: NodeJS.ProcessEnv,
@@ -38,6 +112,7 @@ export function readConfig(
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes <= 0) {
     throw new Error('LATCH_BODY_LIMIT must be a positive number of bytes');
   }
+  const dataDir = resolve(overrides.dataDir ?? env.LATCH_DATA_DIR ?? './data');
   return {
     agentCheckinIntervalSeconds: positive(env, 'LATCH_AGENT_CHECKIN_INTERVAL', 60),
     agentRatePerMinute: positive(env, 'LATCH_AGENT_RATE_PER_MINUTE', 120),
@@ -45,7 +120,7 @@ export function readConfig(
     agentCertificateHeader: env.LATCH_AGENT_CERT_HEADER?.toLowerCase() || undefined,
     host: env.HOST ?? '0.0.0.0',
     port,
-    dataDir: resolve(overrides.dataDir ?? env.LATCH_DATA_DIR ?? './data'),
+    dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     secretKey: env.LATCH_SECRET_KEY || undefined,
     adminPassword: env.LATCH_ADMIN_PASSWORD || undefined,
@@ -53,8 +128,42 @@ export function readConfig(
     logLevel: env.LATCH_LOG_LEVEL ?? 'info',
     publicUrl: (env.LATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     bodyLimitBytes,
+    chocolatey: readChocolateyConfig(env, dataDir),
+    consoleDir: resolve(env.LATCH_CONSOLE_DIR ?? BUILT_CONSOLE),
     commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,
     commandMaxAttempts: positive(env, 'LATCH_COMMAND_MAX_ATTEMPTS', 3),
+    profileSigning: {
+      certificateFile: env.LATCH_PROFILE_SIGNING_CERT || undefined,
+      keyFile: env.LATCH_PROFILE_SIGNING_KEY || undefined,
+      pkcs12File: env.LATCH_PROFILE_SIGNING_P12 || undefined,
+      passphrase: env.LATCH_PROFILE_SIGNING_PASSWORD || undefined,
+    },
+    tlsCertFile: env.LATCH_TLS_CERT || undefined,
+    tlsKeyFile: env.LATCH_TLS_KEY || undefined,
+    trustedProxies: (env.LATCH_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
+    clientCertHeader: (env.LATCH_CLIENT_CERT_HEADER ?? 'x-client-cert').toLowerCase(),
+    windowsCommandsPerMessage: positive(env, 'LATCH_WINDOWS_COMMANDS_PER_MESSAGE', 10),
+    apnsTopic: env.LATCH_APNS_TOPIC || 'com.apple.mgmt.External.latch-unconfigured',
+    apnsUrl: (env.LATCH_APNS_URL || 'https://api.push.apple.com').replace(/\/+$/, ''),
+    apnsCertPath: env.LATCH_APNS_CERT || undefined,
+    apnsKeyPath: env.LATCH_APNS_KEY || undefined,
+    apnsPfxPath: env.LATCH_APNS_PFX || undefined,
+    apnsPfxPassword: env.LATCH_APNS_PFX_PASSWORD || undefined,
+    benchRoutes: env.LATCH_BENCH_ROUTES === '1',
+    store: {
+      url: (env.LATCH_STORE_URL || 'https://storeedgefd.dsx.mp.microsoft.com/v9.0').replace(
+        /\/+$/,
+        '',
+      ),
+      timeoutMs: positive(env, 'LATCH_STORE_TIMEOUT_MS', 10_000),
+      retries: positive(env, 'LATCH_STORE_ATTEMPTS', 3) - 1,
+      backoffMs: 200,
+      cacheTtlMs: positive(env, 'LATCH_STORE_CACHE_TTL_S', 3600) * 1000,
+      maxResults: positive(env, 'LATCH_STORE_MAX_RESULTS', 25),
+    },
   };
 }
 

@@ -39,6 +39,48 @@ export const notFound = (what: string, id: string) =>
 export const conflict = (message: string) => new LatchError('conflict', 409, message);
 export const unavailable = (message: string, cause?: unknown) =>
   new LatchError('unavailable', 503, message, { cause });
+
+/** Windows MDM: a device body refused before it had any effect (DTD, entity, size, truncation). */
+export const malformedDeviceXml = (code: string, message: string, cause?: unknown) =>
+  new LatchError(code, 400, message, { cause });
+/** Windows MDM: no client certificate, or one Latch did not issue to an enrolled device. */
+export const deviceUnauthenticated = (code: string, message: string) =>
+  new LatchError(code, 401, message);
+export const deviceForbidden = (code: string, message: string) =>
+  new LatchError(code, 403, message);
+/** Apple MDM: the body is not a property list, or lacks what its MessageType or Status needs. */
+export const appleBadMessage = (message: string) =>
+  new LatchError('apple_bad_message', 400, message);
+export const appleUnknownMessageType = (type: string) =>
+  new LatchError('apple_unknown_message_type', 400, `unknown MessageType ${type}`);
+/** Apple MDM: the Mdm-Signature is missing, malformed or not by the enrolment's identity. */
+export const appleBadSignature = (message: string) =>
+  new LatchError('apple_bad_signature', 401, message);
+export const appleNotEnrolled = (udid: string) =>
+  new LatchError('apple_not_enrolled', 401, `no enrolment for UDID ${udid}`);
+export const appleUnknownCommand = (id: string) =>
+  new LatchError('apple_unknown_command', 400, `no command ${id} was sent to this device`);
+/** Apple MDM: Latch declines user-channel authentication, as Apple documents, with 410. */
+export const appleUserAuthenticateDeclined = () =>
+  new LatchError(
+    'apple_user_authenticate_declined',
+    410,
+    'user channel authentication is declined',
+  );
+export const invalidPlist = (message: string, cause?: unknown) =>
+  new LatchError('invalid_plist', 400, message, { cause });
+export const invalidSigningIdentity = (message: string, cause?: unknown) =>
+  new LatchError('invalid_signing_identity', 400, message, { cause });
+
+/** The Microsoft Store's catalog could not be reached in time, or kept failing. */
+export const storeUnreachable = (detail: string, cause?: unknown) =>
+  new LatchError('store_unreachable', 502, `Microsoft Store unreachable: ${detail}`, { cause });
+/** The Store answered, but not with the winget REST shape we expect. */
+export const storeInvalidResponse = (detail: string) =>
+  new LatchError('store_invalid_response', 502, `Microsoft Store answered unexpectedly: ${detail}`);
+/** A Store app cannot be deployed the way the request asks (unavailable in the market, …). */
+export const appNotDeployable = (message: string) =>
+  new LatchError('app_not_deployable', 409, message);
 export const invalidEnrollmentToken = () =>
   new LatchError(
     'invalid_enrollment_token',

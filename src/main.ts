@@ -1,20 +1,36 @@
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config.js';
 import { sqlitePath } from './config.js';
+import { createChocolatey } from './catalog/chocolatey/chocolatey.js';
+import type { Chocolatey } from './catalog/chocolatey/chocolatey.js';
+import { warmWaitingPackages } from './catalog/chocolatey/package-warmer.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
+import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { ensureAdmin } from './service/admin-accounts.js';
+import { loadAppleAuthority } from './service/apple-authority.js';
+import { IdentityVerifier } from './service/apple-identity.js';
+import { AppleMdmService } from './service/apple-mdm.js';
+import { ApplePolicyDelivery } from './service/apple-policy-delivery.js';
+import { ApplePusher } from './service/apple-push.js';
+import { PolicyEvents } from './service/policy-events.js';
+import { loadConfiguredSigner } from './service/profile-signer.js';
 import { AgentChannel } from './service/agent/agent-channel.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
+import { WindowsCertificateAuthority } from './service/windows-certificate-authority.js';
+import { WindowsCommands } from './service/windows-commands.js';
+import { WindowsStoragePolicy } from './service/windows-storage-policy.js';
 import { connect } from './storage/kysely/connect.js';
 import { kyselyStorage } from './storage/kysely/kysely-storage.js';
 import { migrate } from './storage/kysely/migrate.js';
 import type { Storage } from './storage/storage.js';
 
 const SWEEP_INTERVAL_MS = 30_000;
+const PACKAGE_WARM_INTERVAL_MS = 60_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -52,15 +68,47 @@ export async function startServer(
   const storage =
     options.storage ??
     (await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePath(config) }));
-  const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
+  const secretKey = loadSecretKey(config.secretKey, config.dataDir);
+  const secrets = new SecretBox(secretKey);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
 
   const { generatedPassword } = await ensureAdmin(storage, config.adminPassword);
+  const chocolatey = createChocolatey({
+    config: config.chocolatey,
+    storage,
+    secrets,
+    feedKey: createHmac('sha256', secretKey).update('latch chocolatey feed').digest(),
+  });
+  const policyEvents = new PolicyEvents();
+  const profileSigner = await loadConfiguredSigner(config.profileSigning);
   const commands = new CommandQueue(storage, {
     resendAfterMs: config.commandResendAfterMs,
     maxAttempts: config.commandMaxAttempts,
   });
+  const windowsCommands = new WindowsCommands(commands, storage);
+  const authority = await loadAppleAuthority(storage, secrets);
+  const identities = new IdentityVerifier(storage, authority);
+  const pusher = new ApplePusher(storage, config, logger);
+  const delivery = new ApplePolicyDelivery(storage, pusher, logger);
+  policyEvents.onPolicyChange(delivery.onPolicyChange);
+  const apple = {
+    authority,
+    pusher,
+    service: new AppleMdmService({
+      storage,
+      commands,
+      secrets,
+      identities,
+      // The default enrolment configuration goes out once the device can be pushed.
+      onFirstTokenUpdate: (deviceId) => {
+        delivery
+          .deliver([deviceId])
+          .catch((error: unknown) => logger.warn({ err: error }, 'enrolment delivery failed'));
+      },
+    }),
+  };
+  const storeCatalog = storeCatalogFrom(config.store, storage);
   const agentChannel = new AgentChannel({
     storage,
     secrets,
@@ -68,6 +116,8 @@ export async function startServer(
     commands,
     checkinIntervalSeconds: config.agentCheckinIntervalSeconds,
   });
+  const windowsStoragePolicy = new WindowsStoragePolicy(storage, windowsCommands);
+  windowsStoragePolicy.register(policyEvents);
   const context: AppContext = {
     config,
     storage,
@@ -75,18 +125,28 @@ export async function startServer(
     logger,
     metrics,
     commands,
+    windowsCommands,
+    windowsAuthority: await WindowsCertificateAuthority.load(storage, secrets),
+    windowsStoragePolicy,
+    policyEvents,
+    profileSigner,
+    storeCatalog,
+    chocolatey,
     agentChannel,
+    apple,
   };
   const app = await buildServer(context);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://127.0.0.1:${port}`;
+  const scheme = config.tlsCertFile ? 'https' : 'http';
+  const url = `${scheme}://127.0.0.1:${port}`;
 
   const sweeper = setInterval(() => {
     commands.sweep().catch((error: unknown) => logger.warn({ err: error }, 'queue sweep failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  const warmer = startPackageWarmer(storage, chocolatey, logger);
 
   logger.info({ url, database: storage.dialect }, 'Latch is listening');
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
@@ -98,11 +158,32 @@ export async function startServer(
     url,
     async close() {
       clearInterval(sweeper);
+      clearInterval(warmer);
       await app.close();
       await agentChannel.close();
+      apple.pusher.close();
       await storage.close();
     },
   };
+}
+
+/**
+ * Retries, every minute, the fetch of Chocolatey packages devices wait for, so a package whose
+ * prefetch met a 429 or an outage is still installed once upstream answers. Rounds never overlap.
+ */
+function startPackageWarmer(storage: Storage, chocolatey: Chocolatey, logger: Logger) {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    warmWaitingPackages(storage, chocolatey, logger)
+      .catch((error: unknown) => logger.warn({ err: error }, 'package warm-up failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, PACKAGE_WARM_INTERVAL_MS);
+  timer.unref();
+  return timer;
 }
 
 /** Printed on stdout, not logged: the generated password must not end up in log storage. */

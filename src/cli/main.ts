@@ -1,5 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgentCommand } from './agent-command.js';
+import { registerProfileCommand } from './profile-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSimulateWindowsCommand } from './simulate-windows-command.js';
+import { registerSimulateCommand } from './simulate-command.js';
+import { registerStoreCommand } from './store-command.js';
 import { registerSimulateAgentCommand } from './simulate-agent-command.js';
 
 const program = new Command('latch')
@@ -8,6 +13,11 @@ const program = new Command('latch')
   .exitOverride();
 
 registerServeCommand(program);
+registerProfileCommand(program);
+registerSimulateWindowsCommand(program);
+registerSimulateCommand(program);
+registerAgentCommand(program);
+registerStoreCommand(program);
 
 const simulate = program.command('simulate').description('run simulated devices against a server');
 registerSimulateAgentCommand(simulate);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -8,17 +9,28 @@ import { handleError } from './error-handler.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { agentAdminRoutes } from './routes/agent-admin-routes.js';
 import { agentRoutes } from './routes/agent-routes.js';
+import { appleCommandRoutes } from './routes/apple-command-routes.js';
+import { appleDeviceRoutes } from './routes/apple-device-routes.js';
+import { appleMdmRoutes } from './routes/apple-mdm-routes.js';
 import { assignmentRoutes } from './routes/assignment-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { chocolateyAdminRoutes } from './routes/chocolatey-admin-routes.js';
+import { chocolateyFeedRoutes } from './routes/chocolatey-feed-routes.js';
 import { commandRoutes } from './routes/command-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { enrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
+import { mountEventRoutes } from './routes/mount-event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { openapiRoutes } from './routes/openapi-routes.js';
+import { policyRoutes } from './routes/policy-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
+import { windowsAdminRoutes } from './routes/windows-admin-routes.js';
+import { windowsEnrollmentRoutes } from './routes/windows-enrollment-routes.js';
+import { windowsMdmRoutes } from './routes/windows-mdm-routes.js';
+import { storeAppRoutes } from './routes/store-app-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,14 +59,38 @@ export const ROUTE_MODULES: RouteModule[] = [
   auditRoutes,
   settingsRoutes,
   enrollmentTokenRoutes,
+  chocolateyFeedRoutes,
+  chocolateyAdminRoutes,
+  policyRoutes,
   agentRoutes,
   agentAdminRoutes,
   commandRoutes,
+  windowsEnrollmentRoutes,
+  windowsMdmRoutes,
+  windowsAdminRoutes,
+  appleMdmRoutes,
+  appleCommandRoutes,
+  appleDeviceRoutes,
+  mountEventRoutes,
+  storeAppRoutes,
 ];
 
 /** Builds the fastify app over wired services; it is not listening yet. */
 export async function buildServer(context: AppContext): Promise<FastifyInstance> {
+  const { tlsCertFile, tlsKeyFile } = context.config;
   const app = Fastify({
+    // Client certificates are asked for, not required: devices prove who they are with them,
+    // browsers and admin clients do not have one.
+    ...(tlsCertFile && tlsKeyFile
+      ? {
+          https: {
+            cert: readFileSync(tlsCertFile),
+            key: readFileSync(tlsKeyFile),
+            requestCert: true,
+            rejectUnauthorized: false,
+          },
+        }
+      : {}),
     loggerInstance: context.logger as FastifyBaseLogger,
     bodyLimit: context.config.bodyLimitBytes,
     genReqId: () => randomUUID(),

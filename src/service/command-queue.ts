@@ -46,12 +46,34 @@ export class CommandQueue {
     return commands;
   }
 
+  /** This server's lease settings, for a store call that claims (recordAnswerAndClaimNext). */
+  claimOptions() {
+    return {
+      owner: this.#options.owner,
+      leaseMs: this.#options.resendAfterMs,
+      maxAttempts: this.#options.maxAttempts,
+    };
+  }
+
   /** The device's next command, leased to this server; undefined when there is nothing to send. */
   next(channel: CommandChannel, deviceId: string, now = Date.now()) {
     return this.#store.claimNextCommand({
       channel,
       deviceId,
       now,
+      owner: this.#options.owner,
+      leaseMs: this.#options.resendAfterMs,
+      maxAttempts: this.#options.maxAttempts,
+    });
+  }
+
+  /** Up to `max` of the device's next commands, leased to this server; empty when none. */
+  nextBatch(channel: CommandChannel, deviceId: string, max: number, now = Date.now()) {
+    return this.#store.claimCommands({
+      channel,
+      deviceId,
+      now,
+      max,
       owner: this.#options.owner,
       leaseMs: this.#options.resendAfterMs,
       maxAttempts: this.#options.maxAttempts,
@@ -75,6 +97,28 @@ export class CommandQueue {
       ...details,
       now,
     });
+  }
+
+  /**
+   * Records the device's answer and leases its next command in one transaction: the hot path of
+   * a device working through its queue.
+   */
+  answerAndNext(
+    channel: CommandChannel,
+    deviceId: string,
+    commandId: string,
+    status: CommandAnswerStatus,
+    details: { result?: string | null; error?: string | null } = {},
+    now = Date.now(),
+  ) {
+    return this.#store.recordAnswerAndClaimNext(
+      { channel, deviceId, commandId, status, ...details, now },
+      {
+        owner: this.#options.owner,
+        leaseMs: this.#options.resendAfterMs,
+        maxAttempts: this.#options.maxAttempts,
+      },
+    );
   }
 
   /** A push sent or a check-in received: delivery may start again after a NotNow. */

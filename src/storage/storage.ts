@@ -13,10 +13,19 @@ import type {
   Platform,
   User,
 } from '../domain.js';
+import type { AppleMdmStore } from './roles/apple-mdm.js';
+import type { ChocolateyStore } from './roles/chocolatey.js';
+import type { PolicyStore } from './roles/policies.js';
 import type { AgentChannelStore } from './roles/agent-channel.js';
 import type { CommandQueueStore } from './roles/command-queue.js';
+import type { WindowsMdmStore } from './roles/windows-mdm.js';
+import type { MountEventStore } from './roles/mount-events.js';
+import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
 
 export type * from './roles/command-queue.js';
+export type * from './roles/apple-mdm.js';
+export type * from './roles/policies.js';
+export type * from './roles/windows-mdm.js';
 
 /**
  * Small role interfaces, one per job; services ask for the narrowest they need and `Storage`
@@ -137,7 +146,14 @@ export interface Storage
     AuditStore,
     SettingsStore,
     CredentialStore,
-    AgentChannelStore {
+    AppleMdmStore,
+    PolicyStore,
+    MountEventStore,
+    CatalogCacheStore,
+    StoreAppStore,
+    AgentChannelStore,
+    WindowsMdmStore,
+    ChocolateyStore {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one database transaction: every write through the storage it is given commits

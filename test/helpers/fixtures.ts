@@ -15,3 +15,8 @@ export function listFixtures(folder: string): string[] {
     .filter((f) => f !== 'SOURCES.md')
     .sort();
 }
+
+/** Absolute path of one recorded input (for tools that take a file name). */
+export function fixturePath(folder: string, file: string): string {
+  return `${FIXTURES_DIR}${folder}/${file}`;
+}

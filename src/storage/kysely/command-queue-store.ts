@@ -162,6 +162,20 @@ export function commandQueueStore(db: Executor, dialect: 'sqlite' | 'postgres'):
       });
     },
 
+    async recordAnswerAndClaimNext(answer, claim) {
+      return inTransaction(db, async (trx) => {
+        const store = commandQueueStore(trx, dialect);
+        const outcome = await store.recordCommandAnswer(answer);
+        const next = await store.claimNextCommand({
+          ...claim,
+          channel: answer.channel,
+          deviceId: answer.deviceId,
+          now: answer.now,
+        });
+        return { answer: outcome, next };
+      });
+    },
+
     async getCommand(id) {
       const row = await db
         .selectFrom('commands')
@@ -234,5 +248,76 @@ export function commandQueueStore(db: Executor, dialect: 'sqlite' | 'postgres'):
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
+
+    async claimCommands({ channel, deviceId, now, owner, leaseMs, maxAttempts, max }) {
+      if (max <= 0) return [];
+      return inTransaction(db, async (trx) => {
+        let query = trx
+          .selectFrom('commands')
+          .selectAll()
+          .where('channel', '=', channel)
+          .where('device_id', '=', deviceId)
+          .where('status', 'in', OPEN)
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('command_queue_pauses')
+                  .select('paused_at')
+                  .where('command_queue_pauses.channel', '=', channel)
+                  .where('command_queue_pauses.device_id', '=', deviceId),
+              ),
+            ),
+          )
+          .orderBy('seq')
+          .limit(CLAIM_WINDOW);
+        if (dialect === 'postgres') query = query.forUpdate();
+        const candidates = await query.execute();
+
+        const exhausted: number[] = [];
+        const chosen: Selectable<CommandsTable>[] = [];
+        for (const row of candidates) {
+          if (chosen.length === max) break;
+          if (row.status === 'sent' && (row.lease_until ?? 0) > now) continue;
+          if (row.status === 'sent' && row.attempts >= maxAttempts) exhausted.push(row.seq);
+          else chosen.push(row);
+        }
+        if (exhausted.length > 0) {
+          await trx
+            .updateTable('commands')
+            .set((eb) => ({
+              status: 'failed',
+              lease_until: null,
+              updated_at: now,
+              error: eb.val(`no answer after ${maxAttempts} attempts`),
+            }))
+            .where('seq', 'in', exhausted)
+            .execute();
+        }
+        if (chosen.length === 0) return [];
+        const claimed = await trx
+          .updateTable('commands')
+          .set((eb) => ({
+            status: 'sent',
+            attempts: eb('attempts', '+', 1),
+            sent_at: now,
+            updated_at: now,
+            lease_until: now + leaseMs,
+            lease_owner: owner,
+          }))
+          .where(
+            'seq',
+            'in',
+            chosen.map((row) => row.seq),
+          )
+          .returningAll()
+          .execute();
+        return claimed.map(toCommand).sort((a, b) => order(chosen, a.id) - order(chosen, b.id));
+      });
+    },
   };
+}
+
+function order(rows: Selectable<CommandsTable>[], id: string): number {
+  return rows.findIndex((row) => row.id === id);
 }

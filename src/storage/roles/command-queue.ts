@@ -86,6 +86,15 @@ export interface CommandQueueStore {
   claimNextCommand(options: ClaimOptions): Promise<QueuedCommand | undefined>;
   /** Records a device's answer once; `unknown` when the command is not this device's. */
   recordCommandAnswer(answer: CommandAnswer): Promise<AnswerOutcome>;
+  /**
+   * One device round trip in one transaction: `recordCommandAnswer` then `claimNextCommand` for
+   * the same device and channel, with exactly their semantics. The claim happens whatever the
+   * answer's outcome (a duplicate or unknown answer still lets the device fetch its next command).
+   */
+  recordAnswerAndClaimNext(
+    answer: CommandAnswer,
+    claim: Pick<ClaimOptions, 'owner' | 'leaseMs' | 'maxAttempts'>,
+  ): Promise<{ answer: AnswerOutcome; next: QueuedCommand | undefined }>;
   getCommand(id: string): Promise<QueuedCommand | undefined>;
   listCommands(filter: {
     deviceId?: string;
@@ -107,4 +116,10 @@ export interface CommandQueueStore {
   resumeQueue(channel: CommandChannel, deviceId: string): Promise<void>;
   /** Marks failed the sent commands whose last lease ran out after `maxAttempts` tries. */
   failExhaustedCommands(now: number, maxAttempts: number): Promise<number>;
+  /**
+   * Leases up to `max` of the device's next commands at once, in queue order, by the same rules
+   * as `claimNextCommand` (channels that send several commands per message, like OMA-DM).
+   * Empty when there is none, or while the queue is paused.
+   */
+  claimCommands(options: ClaimOptions & { max: number }): Promise<QueuedCommand[]>;
 }

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { runFleet } from '../apple/simulator/fleet.js';
+
+const integer = (v: string) => Number.parseInt(v, 10);
+
+export function registerSimulateCommand(program: Command) {
+  const simulate = program.command('simulate').description('run simulated devices');
+  simulate
+    .command('apple')
+    .description('simulated Macs and iPhones speaking Apple MDM to a Latch server')
+    .requiredOption('--devices <n>', 'how many devices', integer)
+    .requiredOption('--server <url>', 'the Latch server address')
+    .requiredOption('--token <token>', 'an admin API token (creates the enrolment token)')
+    .option('--iphones <share>', 'share of iPhones, 0 to 1', Number, 0)
+    .option('--concurrency <n>', 'requests in flight at once', integer, 32)
+    .option(
+      '--apns-port <port>',
+      'port of the APNs stand-in (the server LATCH_APNS_URL)',
+      integer,
+      2197,
+    )
+    .option('--duration <s>', 'stop after this many seconds', Number)
+    .option('--until-idle', 'stop once queues are empty and quiet for --quiet seconds')
+    .option('--quiet <s>', 'quiet time that ends --until-idle', Number, 3)
+    .option('--ceiling <s>', 'first measure the constant-plist route for this many seconds', Number)
+    .action(
+      async (options: {
+        devices: number;
+        server: string;
+        token: string;
+        iphones: number;
+        concurrency: number;
+        apnsPort: number;
+        duration?: number;
+        untilIdle?: boolean;
+        quiet: number;
+        ceiling?: number;
+      }) => {
+        if (options.duration === undefined && !options.untilIdle) {
+          throw new Error('give --duration or --until-idle');
+        }
+        const report = await runFleet({
+          devices: options.devices,
+          server: options.server.replace(/\/+$/, ''),
+          token: options.token,
+          iphoneShare: options.iphones,
+          concurrency: options.concurrency,
+          apnsPort: options.apnsPort,
+          durationMs: options.duration === undefined ? undefined : options.duration * 1000,
+          quietMs: options.untilIdle ? options.quiet * 1000 : undefined,
+          ceilingMs: options.ceiling === undefined ? undefined : options.ceiling * 1000,
+          progress: (line) => process.stderr.write(`${line}\n`),
+        });
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+      },
+    );
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { APPLE_REQUEST_TYPES, buildCommandPlist } from '../../apple/commands.js';
+import type { AppleCommandInput } from '../../apple/commands.js';
+import { badRequest, notFound } from '../../errors.js';
+import { adminOf } from '../authentication.js';
+import type { AppContext } from '../context.js';
+
+const NewAppleCommand = Type.Object(
+  {
+    requestType: Type.Union(APPLE_REQUEST_TYPES.map((t) => Type.Literal(t))),
+    deviceIds: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 100_000 }),
+    ),
+    groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    /** RemoveProfile: the profile's PayloadIdentifier. */
+    identifier: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    /** InstallProfile: the profile, base64; DeclarativeManagement: the optional Data. */
+    payload: Type.Optional(Type.String({ minLength: 1, maxLength: 4_000_000 })),
+  },
+  { additionalProperties: false },
+);
+
+function commandInput(body: typeof NewAppleCommand.static): AppleCommandInput {
+  const { requestType } = body;
+  if (requestType === 'InstallProfile') {
+    if (!body.payload) throw badRequest('InstallProfile needs payload (the profile, base64)');
+    return { requestType, payload: new Uint8Array(Buffer.from(body.payload, 'base64')) };
+  }
+  if (requestType === 'RemoveProfile') {
+    if (!body.identifier) throw badRequest('RemoveProfile needs identifier');
+    return { requestType, identifier: body.identifier };
+  }
+  if (requestType === 'DeclarativeManagement') {
+    return body.payload
+      ? { requestType, data: new Uint8Array(Buffer.from(body.payload, 'base64')) }
+      : { requestType };
+  }
+  return { requestType };
+}
+
+/** Queues an Apple MDM command for a list of devices or a group; all or none are queued. */
+export function appleCommandRoutes(app: FastifyInstance, { storage, apple, logger }: AppContext) {
+  app.post<{ Body: typeof NewAppleCommand.static }>(
+    '/api/v1/apple/commands',
+    { schema: { tags: ['commands'], body: NewAppleCommand } },
+    async (request, reply) => {
+      const admin = adminOf(request);
+      const input = commandInput(request.body);
+      if (!request.body.deviceIds === !request.body.groupId) {
+        throw badRequest('give either deviceIds or groupId');
+      }
+      let deviceIds = request.body.deviceIds ?? [];
+      if (request.body.groupId) {
+        if (!(await storage.getGroup(request.body.groupId))) {
+          throw notFound('group', request.body.groupId);
+        }
+        deviceIds = await storage.listMembers(request.body.groupId);
+      }
+      const missing = await storage.missingDevices(deviceIds);
+      if (missing.length > 0) throw notFound('device', missing.slice(0, 5).join(', '));
+      const queued = await storage.transaction(async (s) => {
+        const now = Date.now();
+        const rows = deviceIds.map((deviceId) => {
+          const id = randomUUID();
+          return {
+            id,
+            channel: 'apple' as const,
+            deviceId,
+            requestType: input.requestType,
+            payload: buildCommandPlist(id, input),
+            origin: `admin:${admin.username}`,
+          };
+        });
+        await s.enqueueCommands(rows, now);
+        await s.recordAudit({
+          actor: admin.username,
+          action: 'apple-command.enqueue',
+          entityType: 'command',
+          entityId: null,
+          before: null,
+          after: { requestType: input.requestType, devices: deviceIds.length },
+        });
+        return rows;
+      });
+      apple.pusher
+        .push(deviceIds)
+        .catch((error: unknown) => logger.warn({ err: error }, 'Apple push failed'));
+      return reply.status(202).send({
+        items: queued.map((c) => ({ id: c.id, deviceId: c.deviceId, requestType: c.requestType })),
+      });
+    },
+  );
+}

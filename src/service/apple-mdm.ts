@@ -1,0 +1,352 @@
+import type { X509Certificate } from 'node:crypto';
+import {
+  deviceInformationObservation,
+  installProfileTarget,
+  installedApplications,
+  profileListEntries,
+  removeProfileTarget,
+  toJsonValue,
+} from '../apple/command-results.js';
+import { PlistError, buildPlist, parsePlistDict } from '../apple/mdm-plist.js';
+import type { PlistDict } from '../apple/mdm-plist.js';
+import type { Platform } from '../domain.js';
+import {
+  appleBadMessage,
+  appleUnknownCommand,
+  appleUnknownMessageType,
+  appleUserAuthenticateDeclined,
+} from '../errors.js';
+import type { CommandAnswerStatus, QueuedCommand, Storage } from '../storage/storage.js';
+import type { IdentityVerifier } from './apple-identity.js';
+import { readSignatureHeader } from './apple-identity.js';
+import type { CommandQueue } from './command-queue.js';
+import type { SecretBox } from './secret-box.js';
+
+/**
+ * Apple's check-in and command endpoints
+ * (https://developer.apple.com/documentation/devicemanagement/check-in,
+ * https://developer.apple.com/documentation/devicemanagement/implementing-device-management):
+ * every message's identity is verified, then its effect stored.
+ */
+
+const ANSWERS: Record<string, CommandAnswerStatus> = {
+  Acknowledged: 'acknowledged',
+  Error: 'error',
+  CommandFormatError: 'error',
+  NotNow: 'not_now',
+};
+
+const str = (dict: PlistDict, key: string) => {
+  const value = dict[key];
+  return typeof value === 'string' ? value : undefined;
+};
+
+function parseBody(body: Buffer): PlistDict {
+  try {
+    return parsePlistDict(body);
+  } catch (error) {
+    if (error instanceof PlistError) throw appleBadMessage(`malformed plist: ${error.message}`);
+    throw error;
+  }
+}
+
+function platformOf(dict: PlistDict): Platform {
+  const product = `${str(dict, 'ProductName') ?? ''} ${str(dict, 'Model') ?? ''}`;
+  if (/iPad/i.test(product)) return 'ipados';
+  if (/iPhone|iPod/i.test(product)) return 'ios';
+  return 'macos';
+}
+
+export interface AppleMdmServiceOptions {
+  storage: Storage;
+  commands: CommandQueue;
+  secrets: SecretBox;
+  identities: IdentityVerifier;
+  /** Called after a device's first TokenUpdate of an enrolment, when it can be pushed. */
+  onFirstTokenUpdate?: (deviceId: string) => void;
+}
+
+export class AppleMdmService {
+  readonly #storage: Storage;
+  readonly #commands: CommandQueue;
+  readonly #secrets: SecretBox;
+  readonly #identities: IdentityVerifier;
+  readonly #onFirstTokenUpdate: ((deviceId: string) => void) | undefined;
+
+  constructor(options: AppleMdmServiceOptions) {
+    this.#storage = options.storage;
+    this.#commands = options.commands;
+    this.#secrets = options.secrets;
+    this.#identities = options.identities;
+    this.#onFirstTokenUpdate = options.onFirstTokenUpdate;
+  }
+
+  /** Handles one check-in message; returns the body to answer with (often empty). */
+  async checkin(body: Buffer, signatureHeader: string | string[] | undefined): Promise<string> {
+    const message = parseBody(body);
+    const type = str(message, 'MessageType');
+    const udid = str(message, 'UDID') ?? str(message, 'EnrollmentID');
+    if (!type) throw appleBadMessage('the check-in has no MessageType');
+    if (!udid) throw appleBadMessage('the check-in has no UDID');
+    const signature = readSignatureHeader(signatureHeader);
+    if (type === 'Authenticate') {
+      const cert = await this.#identities.verifyNewIdentity(signature, body);
+      await this.#authenticate(udid, message, cert);
+      return '';
+    }
+    if (!KNOWN_CHECKINS.has(type)) throw appleUnknownMessageType(type);
+    const identity = await this.#identities.verifyEnrolled(udid, signature, body);
+    const deviceId = identity.deviceId;
+    const now = Date.now();
+    switch (type) {
+      case 'TokenUpdate':
+        await this.#tokenUpdate(deviceId, message, now);
+        return '';
+      case 'CheckOut':
+        await this.#storage.checkOutAppleEnrollment(deviceId, now);
+        this.#identities.forget(udid);
+        return '';
+      case 'UserAuthenticate':
+        // Latch does not run user-channel logins; 410 is Apple's documented way to decline.
+        throw appleUserAuthenticateDeclined();
+      case 'DeclarativeManagement':
+        return this.#declarative(deviceId, message, now);
+      case 'SetBootstrapToken': {
+        const token = message.BootstrapToken;
+        const sealed = token instanceof Uint8Array ? this.#secrets.seal(Buffer.from(token)) : null;
+        await this.#storage.setAppleBootstrapToken(deviceId, sealed, now);
+        return '';
+      }
+      default: {
+        const enrollment = await this.#storage.getAppleEnrollment(deviceId);
+        if (!enrollment?.bootstrapToken) return buildPlist({});
+        return buildPlist({ BootstrapToken: this.#secrets.open(enrollment.bootstrapToken) });
+      }
+    }
+  }
+
+  /**
+   * Handles one command-endpoint message: records the answer (if any) and leases the next
+   * command in one transaction. Returns the next command's plist, or '' when there is none.
+   */
+  async connect(body: Buffer, signatureHeader: string | string[] | undefined): Promise<string> {
+    const message = parseBody(body);
+    const udid = str(message, 'UDID') ?? str(message, 'EnrollmentID');
+    const status = str(message, 'Status');
+    if (!udid) throw appleBadMessage('the message has no UDID');
+    if (!status) throw appleBadMessage('the message has no Status');
+    const answer = ANSWERS[status];
+    if (status !== 'Idle' && !answer) throw appleBadMessage(`unknown Status ${status}`);
+    const commandUuid = str(message, 'CommandUUID');
+    if (answer && !commandUuid) throw appleBadMessage(`a ${status} answer needs a CommandUUID`);
+    const identity = await this.#identities.verifyEnrolled(
+      udid,
+      readSignatureHeader(signatureHeader),
+      body,
+    );
+    const { deviceId } = identity;
+    if (!answer || !commandUuid) {
+      const next = await this.#commands.next('apple', deviceId);
+      return next?.payload ?? '';
+    }
+    const now = Date.now();
+    const errorChain = message.ErrorChain;
+    const next = await this.#storage.transaction(async (s) => {
+      const trip = await s.recordAnswerAndClaimNext(
+        {
+          channel: 'apple',
+          deviceId,
+          commandId: commandUuid,
+          status: answer,
+          result: answer === 'acknowledged' ? body.toString('utf8') : null,
+          error:
+            answer === 'error'
+              ? JSON.stringify({ status, errorChain: errorChain ? toJsonValue(errorChain) : [] })
+              : null,
+          now,
+        },
+        this.#commands.claimOptions(),
+      );
+      // Throwing rolls back the claim: an answer to a command this device never had changes
+      // nothing in its queue.
+      if (trip.answer.outcome === 'unknown') throw appleUnknownCommand(commandUuid);
+      if (trip.answer.outcome === 'recorded' && answer === 'acknowledged') {
+        await this.#applyResult(s, deviceId, trip.answer.command, message, now);
+      }
+      return trip.next;
+    });
+    return next?.payload ?? '';
+  }
+
+  async #authenticate(udid: string, message: PlistDict, cert: X509Certificate) {
+    const now = Date.now();
+    await this.#storage.transaction(async (s) => {
+      const device = await s.observeDevice({
+        platform: platformOf(message),
+        udid,
+        serialNumber: str(message, 'SerialNumber'),
+        name: str(message, 'DeviceName'),
+        model: str(message, 'ProductName') ?? str(message, 'Model'),
+        osVersion: str(message, 'OSVersion'),
+        osBuild: str(message, 'BuildVersion'),
+        enrolledAt: now,
+        lastSeenAt: now,
+      });
+      await s.authenticateAppleEnrollment({
+        deviceId: device.id,
+        udid,
+        identityCertificate: cert.toString(),
+        topic: str(message, 'Topic') ?? null,
+        now,
+      });
+      // Nothing queued for a previous enrolment survives a new one.
+      await s.clearQueue('apple', device.id, 'the device enrolled again', now);
+      await s.resumeQueue('apple', device.id);
+    });
+    this.#identities.forget(udid);
+  }
+
+  async #tokenUpdate(deviceId: string, message: PlistDict, now: number) {
+    const token = message.Token;
+    const topic = str(message, 'Topic');
+    const pushMagic = str(message, 'PushMagic');
+    if (!(token instanceof Uint8Array) || !topic || !pushMagic) {
+      throw appleBadMessage('TokenUpdate needs Token, Topic and PushMagic');
+    }
+    const pushToken = Buffer.from(token).toString('hex');
+    const userId = str(message, 'UserID');
+    if (userId) {
+      await this.#storage.upsertAppleUserChannel(
+        {
+          deviceId,
+          userId,
+          userShortName: str(message, 'UserShortName') ?? null,
+          userLongName: str(message, 'UserLongName') ?? null,
+          pushToken,
+          pushMagic,
+        },
+        now,
+      );
+      return;
+    }
+    const unlock = message.UnlockToken;
+    const first = await this.#storage.transaction(async (s) => {
+      const before = await s.getAppleEnrollment(deviceId);
+      await s.updateApplePushTokens(
+        deviceId,
+        {
+          topic,
+          pushToken,
+          pushMagic,
+          awaitingConfiguration: message.AwaitingConfiguration === true,
+          ...(unlock instanceof Uint8Array
+            ? { unlockToken: this.#secrets.seal(Buffer.from(unlock)) }
+            : {}),
+        },
+        now,
+      );
+      // A check-in is one of the events after which delivery resumes after NotNow.
+      await s.resumeQueue('apple', deviceId);
+      return before?.tokenUpdatedAt === null;
+    });
+    if (first) this.#onFirstTokenUpdate?.(deviceId);
+  }
+
+  async #declarative(deviceId: string, message: PlistDict, now: number): Promise<string> {
+    const endpoint = str(message, 'Endpoint');
+    const data = message.Data;
+    if (endpoint === 'status') {
+      const report = data instanceof Uint8Array ? Buffer.from(data).toString('utf8') : '{}';
+      try {
+        JSON.parse(report);
+      } catch {
+        throw appleBadMessage('the declarative status report is not JSON');
+      }
+      await this.#storage.updateAppleInventory(deviceId, { declarativeStatus: report }, now);
+      return '';
+    }
+    if (endpoint === 'tokens') {
+      return JSON.stringify({
+        SyncTokens: { DeclarationsToken: 'latch-empty', Timestamp: new Date(0).toISOString() },
+      });
+    }
+    if (endpoint === 'declaration-items') {
+      return JSON.stringify({
+        Declarations: { Activations: [], Assets: [], Configurations: [], Management: [] },
+        DeclarationsToken: 'latch-empty',
+      });
+    }
+    throw appleBadMessage(`unknown declarative management endpoint ${String(endpoint)}`);
+  }
+
+  async #applyResult(
+    s: Storage,
+    deviceId: string,
+    command: QueuedCommand,
+    result: PlistDict,
+    now: number,
+  ) {
+    switch (command.requestType) {
+      case 'InstallProfile': {
+        const target = installProfileTarget(command.payload);
+        if (target) {
+          await s.recordAppleProfileInstalled({
+            deviceId,
+            ...target,
+            origin: command.origin,
+            installedAt: now,
+          });
+        }
+        return;
+      }
+      case 'RemoveProfile': {
+        const identifier = removeProfileTarget(command.payload);
+        if (identifier) await s.recordAppleProfileRemoved(deviceId, identifier);
+        return;
+      }
+      case 'DeviceInformation': {
+        const device = await s.getDevice(deviceId);
+        if (!device) return;
+        await s.observeDevice({
+          ...deviceInformationObservation(result),
+          platform: device.platform,
+          udid: device.udid,
+          lastSeenAt: now,
+        });
+        return;
+      }
+      case 'ProfileList':
+        await s.replaceAppleProfiles(deviceId, profileListEntries(result), now);
+        return;
+      case 'InstalledApplicationList':
+        await s.updateAppleInventory(
+          deviceId,
+          { installedApplications: JSON.stringify(installedApplications(result)) },
+          now,
+        );
+        return;
+      case 'SecurityInfo': {
+        const info = result.SecurityInfo;
+        if (info) {
+          await s.updateAppleInventory(
+            deviceId,
+            { securityInfo: JSON.stringify(toJsonValue(info)) },
+            now,
+          );
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}
+
+const KNOWN_CHECKINS = new Set([
+  'TokenUpdate',
+  'CheckOut',
+  'UserAuthenticate',
+  'DeclarativeManagement',
+  'SetBootstrapToken',
+  'GetBootstrapToken',
+]);

@@ -1,0 +1,104 @@
+import { XMLParser } from 'fast-xml-parser';
+
+/** Limits every XML body from a device is held to, whatever the service. */
+export interface XmlLimits {
+  maxBytes: number;
+  maxDepth: number;
+}
+
+export const DEFAULT_XML_LIMITS: XmlLimits = Object.freeze({ maxBytes: 512 * 1024, maxDepth: 32 });
+
+/** Why a body was refused before or while parsing; `code` is stable, the message is for logs. */
+export class XmlRefusedError extends Error {
+  readonly code: 'xml_too_large' | 'xml_dtd_refused' | 'xml_malformed' | 'xml_too_deep';
+
+  constructor(code: XmlRefusedError['code'], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'XmlRefusedError';
+    this.code = code;
+  }
+}
+
+const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
+const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/**
+ * Decodes the five predefined XML entities and character references, and nothing else: the
+ * parser runs with entity processing off so that no document can declare its own.
+ */
+export function decodeXmlText(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(ENTITY, (_match, name: string) => {
+    if (name.startsWith('#x')) return String.fromCodePoint(parseInt(name.slice(2), 16));
+    if (name.startsWith('#')) return String.fromCodePoint(parseInt(name.slice(1), 10));
+    return NAMED[name] ?? '';
+  });
+}
+
+/** Escapes text for an element body or a double-quoted attribute. */
+export function escapeXml(text: string): string {
+  if (!/[<>&"']/.test(text)) return text;
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/**
+ * Refuses what must never reach the parser: oversize bodies and any markup declaration
+ * (`<!DOCTYPE`, `<!ENTITY`, `<!ELEMENT` …), which is how entity bombs and external entities
+ * arrive. CDATA sections and comments are the only `<!` forms allowed.
+ */
+export function refuseDeclarations(text: string, limits: XmlLimits): void {
+  if (Buffer.byteLength(text) > limits.maxBytes) {
+    throw new XmlRefusedError('xml_too_large', `body over ${limits.maxBytes} bytes`);
+  }
+  let at = text.indexOf('<!');
+  while (at !== -1) {
+    if (!text.startsWith('<![CDATA[', at) && !text.startsWith('<!--', at)) {
+      throw new XmlRefusedError('xml_dtd_refused', 'markup declarations are not accepted');
+    }
+    at = text.indexOf('<!', at + 2);
+  }
+}
+
+/**
+ * Builds a parser that keeps values as strings, drops namespace prefixes, and always returns
+ * arrays for the element names in `arrays`, so callers never branch on one-versus-many.
+ * Elements matched by `stopNodes` keep their content as raw text.
+ */
+export function hardenedParser(
+  arrays: ReadonlySet<string>,
+  limits: XmlLimits,
+  stopNodes: string[] = [],
+): XMLParser {
+  return new XMLParser({
+    stopNodes,
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    removeNSPrefix: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    processEntities: false,
+    htmlEntities: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    maxNestedTags: limits.maxDepth,
+    isArray: (name) => arrays.has(name),
+  });
+}
+
+/** Parses `text` with `parser` after the declaration check; every failure is an XmlRefusedError. */
+export function parseHardened(parser: XMLParser, text: string, limits: XmlLimits): unknown {
+  refuseDeclarations(text, limits);
+  try {
+    return parser.parse(text, true);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = /nest/i.test(message) ? 'xml_too_deep' : 'xml_malformed';
+    throw new XmlRefusedError(code, message, { cause: error });
+  }
+}

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadSigningIdentity, signProfile } from '../../src/apple/profile-signing.js';
+import { notificationsProfile } from '../../src/apple/storage-profiles.js';
+import { loadConfiguredSigner } from '../../src/service/profile-signer.js';
+
+function openssl(args: string[], cwd: string): string {
+  const result = spawnSync('openssl', args, { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** A self-signed signing certificate made by OpenSSL, as an admin would bring one. */
+function makeIdentity(dir: string, name: string, keyArgs: string[]) {
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      ...keyArgs,
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=Latch profile signing ${name}/O=Example`,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.pem`,
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      `${name}.key`,
+      '-in',
+      `${name}.pem`,
+      '-passout',
+      'pass:s3cret',
+      '-out',
+      `${name}.p12`,
+    ],
+    dir,
+  );
+}
+
+/** Verifies with `openssl cms -verify` and returns the content it recovered. */
+function opensslVerify(dir: string, signed: Buffer, certificate: string): string {
+  writeFileSync(join(dir, 'signed.mobileconfig'), signed);
+  return openssl(
+    [
+      'cms',
+      '-verify',
+      '-inform',
+      'DER',
+      '-in',
+      'signed.mobileconfig',
+      '-CAfile',
+      certificate,
+      '-purpose',
+      'any',
+    ],
+    dir,
+  );
+}
+
+describe('profile signing', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'latch-signing-'));
+    makeIdentity(dir, 'rsa', ['rsa:2048']);
+    makeIdentity(dir, 'ec', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256']);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const profile = notificationsProfile();
+
+  for (const kind of ['rsa', 'ec']) {
+    it(`signs with a PEM ${kind} identity that openssl cms -verify accepts`, async () => {
+      const identity = await loadSigningIdentity({
+        certificatePem: readFileSync(join(dir, `${kind}.pem`), 'utf8'),
+        keyPem: readFileSync(join(dir, `${kind}.key`), 'utf8'),
+      });
+
+      const signed = await signProfile(profile.bytes, identity);
+
+      assert.equal(opensslVerify(dir, signed, `${kind}.pem`), profile.bytes.toString('utf8'));
+    });
+  }
+
+  it('signs with a PKCS#12 identity', async () => {
+    const identity = await loadSigningIdentity({
+      pkcs12: readFileSync(join(dir, 'rsa.p12')),
+      passphrase: 's3cret',
+    });
+
+    const signed = await signProfile(profile.bytes, identity);
+
+    assert.equal(opensslVerify(dir, signed, 'rsa.pem'), profile.bytes.toString('utf8'));
+    assert.match(identity.fingerprint, /^[0-9a-f]{64}$/);
+  });
+
+  it('refuses a PKCS#12 file with the wrong passphrase', async () => {
+    await assert.rejects(
+      loadSigningIdentity({ pkcs12: readFileSync(join(dir, 'rsa.p12')), passphrase: 'wrong' }),
+      { code: 'invalid_signing_identity' },
+    );
+  });
+
+  it('refuses a legacy (3DES) PKCS#12 file and says how to convert it', async () => {
+    openssl(
+      [
+        'pkcs12',
+        '-export',
+        '-inkey',
+        'rsa.key',
+        '-in',
+        'rsa.pem',
+        '-passout',
+        'pass:s3cret',
+        '-certpbe',
+        'PBE-SHA1-3DES',
+        '-keypbe',
+        'PBE-SHA1-3DES',
+        '-macalg',
+        'sha1',
+        '-out',
+        'legacy.p12',
+      ],
+      dir,
+    );
+
+    await assert.rejects(
+      loadSigningIdentity({ pkcs12: readFileSync(join(dir, 'legacy.p12')), passphrase: 's3cret' }),
+      { code: 'invalid_signing_identity', message: /legacy PKCS#12 encryption/ },
+    );
+  });
+
+  it('refuses a key that does not belong to the certificate', async () => {
+    await assert.rejects(
+      loadSigningIdentity({
+        certificatePem: readFileSync(join(dir, 'rsa.pem'), 'utf8'),
+        keyPem: readFileSync(join(dir, 'ec.key'), 'utf8'),
+      }),
+      { code: 'invalid_signing_identity' },
+    );
+  });
+
+  it('a signature no longer verifies once the profile is altered', async () => {
+    const identity = await loadSigningIdentity({
+      certificatePem: readFileSync(join(dir, 'rsa.pem'), 'utf8'),
+      keyPem: readFileSync(join(dir, 'rsa.key'), 'utf8'),
+    });
+    const signed = await signProfile(profile.bytes, identity);
+    const at = signed.indexOf(Buffer.from('NotificationsEnabled'));
+    signed[at] = 'M'.charCodeAt(0);
+
+    assert.throws(() => opensslVerify(dir, signed, 'rsa.pem'), /openssl cms failed/);
+  });
+
+  it('loads the configured identity, none when unset, and refuses half of one', async () => {
+    const none = {
+      certificateFile: undefined,
+      keyFile: undefined,
+      pkcs12File: undefined,
+      passphrase: undefined,
+    };
+
+    const configured = await loadConfiguredSigner({
+      ...none,
+      pkcs12File: join(dir, 'rsa.p12'),
+      passphrase: 's3cret',
+    });
+
+    assert.equal(await loadConfiguredSigner(none), undefined);
+    assert.match(configured?.fingerprint ?? '', /^[0-9a-f]{64}$/);
+    await assert.rejects(
+      loadConfiguredSigner({ ...none, certificateFile: join(dir, 'rsa.pem') }),
+      /go together/,
+    );
+  });
+});

@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { recordChocoResult } from '../../src/catalog/chocolatey/chocolatey-catalogue.js';
+import { deviceFeedPassword } from '../../src/catalog/chocolatey/feed-authentication.js';
+import { startTestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
+import { BACKENDS } from '../helpers/backends.js';
+import { chocoFetch } from '../helpers/choco-client.js';
+import { startFakeNugetRepository } from '../fakes/nuget-repository.js';
+import type { FakeNugetRepository } from '../fakes/nuget-repository.js';
+
+const NUPKG = Buffer.from('xunit nupkg');
+
+async function waitFor(check: () => Promise<boolean>) {
+  for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+for (const backend of BACKENDS) {
+  describe(`Chocolatey admin API on ${backend.name}`, () => {
+    let repository: FakeNugetRepository;
+    let app: TestApp;
+
+    before(async () => {
+      repository = await startFakeNugetRepository();
+      repository.addPackageFile('xunit', '2.1.0', NUPKG);
+      app = await startTestApp(backend, { LATCH_CHOCOLATEY_UPSTREAM: repository.url });
+    });
+    after(async () => {
+      await app.close();
+      await repository.close();
+    });
+
+    it('searches the repository and caches the answer', async () => {
+      const first = await app.api('/api/v1/chocolatey/search?q=nuget');
+      const second = await app.api('/api/v1/chocolatey/search?q=nuget');
+
+      assert.equal(first.status, 200);
+      assert.equal(first.body.items.length, 9);
+      assert.equal(first.body.stale, false);
+      assert.deepEqual(
+        first.body.items.find((p: any) => p.packageId === 'Ciao'),
+        {
+          packageId: 'Ciao',
+          version: '1.1.0',
+          title: 'Ciao',
+          summary: 'MSBuild targets for Continuous Integration',
+          authors: 'Chris Eldredge',
+          isPrerelease: false,
+          iconUrl: null,
+        },
+      );
+      assert.deepEqual(second.body, first.body);
+      assert.equal(repository.paths.filter((p) => p.includes('Search()')).length, 1);
+    });
+
+    it('adds the latest version, fetches its file, and refuses it twice', async () => {
+      const added = await app.api('/api/v1/chocolatey/packages', {
+        method: 'POST',
+        body: { packageId: 'xunit' },
+      });
+      const again = await app.api('/api/v1/chocolatey/packages', {
+        method: 'POST',
+        body: { packageId: 'XUnit', version: '2.1' },
+      });
+      const unknown = await app.api('/api/v1/chocolatey/packages', {
+        method: 'POST',
+        body: { packageId: 'xunit', version: '9.9.9' },
+      });
+      await waitFor(async () => repository.counts.download === 1);
+      await waitFor(
+        async () =>
+          (await app.api(`/api/v1/chocolatey/packages/${added.body.id}`)).body.cacheState ===
+          'cached',
+      );
+      const listed = await app.api('/api/v1/chocolatey/packages');
+
+      assert.equal(added.status, 201);
+      assert.equal(added.body.packageId, 'xunit');
+      assert.equal(added.body.version, '2.1.0');
+      assert.equal(again.status, 409);
+      assert.equal(unknown.status, 404);
+      assert.equal(unknown.body.error.code, 'package_not_found');
+      assert.equal(listed.body.items[0].cacheState, 'cached');
+      assert.equal(listed.body.items[0].packageSize, NUPKG.length);
+      assert.equal(listed.body.feedUrl, `${app.config.publicUrl}/chocolatey/api/v2`);
+    });
+
+    it('assigns to a group and shows every member, including later ones, per device', async () => {
+      const pkg = (await app.api('/api/v1/chocolatey/packages')).body.items[0];
+      const a = await app.storage.observeDevice({ platform: 'windows', serialNumber: 'G-1' });
+      const b = await app.storage.observeDevice({ platform: 'windows', serialNumber: 'G-2' });
+      const group = await app.api('/api/v1/groups', { method: 'POST', body: { name: 'Office' } });
+      await app.api(`/api/v1/groups/${group.body.id}/members`, {
+        method: 'POST',
+        body: { deviceIds: [a.id] },
+      });
+
+      const assigned = await app.api(`/api/v1/chocolatey/packages/${pkg.id}/assignments`, {
+        method: 'POST',
+        body: { subjectKind: 'group', subjectId: group.body.id },
+      });
+      await app.api(`/api/v1/groups/${group.body.id}/members`, {
+        method: 'POST',
+        body: { deviceIds: [b.id] },
+      });
+      await recordChocoResult(app.storage, a.id, pkg.id, 3010);
+      const states = await app.api(`/api/v1/chocolatey/packages/${pkg.id}/devices`);
+      const ofDevice = await app.api(`/api/v1/devices/${a.id}/chocolatey`);
+      const audit = await app.api('/api/v1/audit?limit=10');
+
+      assert.equal(assigned.status, 201);
+      assert.equal(assigned.body.devicesAdded, 1);
+      assert.equal(assigned.body.assignment.targetKind, 'app');
+      const byDevice = Object.fromEntries(states.body.items.map((s: any) => [s.deviceId, s]));
+      assert.equal(byDevice[a.id].state, 'installed');
+      assert.equal(byDevice[a.id].rebootRequired, true);
+      assert.equal(byDevice[a.id].detail, 'installed; a restart is required to complete it');
+      assert.equal(byDevice[b.id].state, 'pending');
+      assert.equal(ofDevice.body.items[0].exitCode, 3010);
+      assert.ok(audit.body.items.some((e: any) => e.action === 'chocolatey.package.assign'));
+    });
+
+    it('documents every Chocolatey route as maintenance mode, and hides the device feed', async () => {
+      const document = await app.api('/api/v1/openapi.json');
+
+      const paths = Object.keys(document.body.paths).filter((p) => p.includes('chocolatey'));
+      assert.equal(paths.length, 7);
+      for (const path of paths) {
+        for (const operation of Object.values(document.body.paths[path]) as any[]) {
+          assert.match(operation.summary, /^Chocolatey \(maintenance mode\): /, path);
+        }
+      }
+      assert.ok(paths.every((p) => p.startsWith('/api/v1/')));
+    });
+
+    it('refuses an assignment to a device that does not exist', async () => {
+      const pkg = (await app.api('/api/v1/chocolatey/packages')).body.items[0];
+
+      const response = await app.api(`/api/v1/chocolatey/packages/${pkg.id}/assignments`, {
+        method: 'POST',
+        body: { subjectKind: 'device', subjectId: 'ghost' },
+      });
+
+      assert.equal(response.status, 400);
+      assert.equal(response.body.error.code, 'invalid_request');
+    });
+
+    it('stores upstream credentials sealed and never shows the password', async () => {
+      const put = await app.api('/api/v1/chocolatey/upstream', {
+        method: 'PUT',
+        body: { url: `${repository.url}/`, username: 'latch', password: 'hunter2-secret' },
+      });
+      const stored = await app.storage.getUpstreamSettings();
+      const audit = await app.api('/api/v1/audit?limit=1');
+      await app.api('/api/v1/chocolatey/upstream', {
+        method: 'PUT',
+        body: { url: repository.url },
+      });
+
+      assert.equal(put.status, 200);
+      assert.equal(put.body.url, repository.url);
+      assert.equal(put.body.hasPassword, true);
+      assert.equal(JSON.stringify(put.body).includes('hunter2'), false);
+      assert.equal(stored.passwordSealed?.includes('hunter2'), false);
+      assert.equal(app.server.context.secrets.openText(stored.passwordSealed!), 'hunter2-secret');
+      assert.equal(JSON.stringify(audit.body).includes('hunter2'), false);
+    });
+  });
+}
+
+describe('Chocolatey feed while upstream answers 429', () => {
+  let repository: FakeNugetRepository;
+  let app: TestApp;
+
+  before(async () => {
+    repository = await startFakeNugetRepository({ throttleAfter: 1, retryAfterSeconds: 1 });
+    repository.addPackageFile('xunit', '2.1.0', NUPKG);
+    app = await startTestApp(BACKENDS[0]!, { LATCH_CHOCOLATEY_UPSTREAM: repository.url });
+  });
+  after(async () => {
+    await app.close();
+    await repository.close();
+  });
+
+  it('delays installs until Retry-After has passed and loses none', async () => {
+    const devices = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        app.storage.observeDevice({ platform: 'windows', serialNumber: `T-${i}` }),
+      ),
+    );
+    const feed = `${app.url}/chocolatey/api/v2`;
+    const key = app.server.context.chocolatey.feedKey;
+
+    const started = Date.now();
+    const results = await Promise.all(
+      devices.map((d) =>
+        chocoFetch(
+          feed,
+          { username: d.id, password: deviceFeedPassword(key, d.id) },
+          'xunit',
+          '2.1.0',
+        ),
+      ),
+    );
+    const upstream = await app.api('/api/v1/chocolatey/upstream');
+
+    assert.equal(results.filter((r) => r.bytes?.equals(NUPKG)).length, 20);
+    assert.ok(Date.now() - started >= 900, 'installs waited for the pause');
+    assert.equal(repository.counts.throttled, 1);
+    assert.equal(repository.counts.metadata, 1);
+    assert.equal(repository.counts.download, 1);
+    assert.equal(upstream.body.throttled, 1);
+    assert.equal(upstream.body.status, 'ok');
+    assert.ok((await app.storage.getUpstreamSettings()).pausedUntil > started);
+  });
+});
+
+describe('Chocolatey feed while upstream keeps refusing', () => {
+  let repository: FakeNugetRepository;
+  let app: TestApp;
+
+  before(async () => {
+    repository = await startFakeNugetRepository({ throttleAfter: 2, retryAfterSeconds: 30 });
+    repository.addPackageFile('xunit', '2.1.0', NUPKG);
+    app = await startTestApp(BACKENDS[0]!, {
+      LATCH_CHOCOLATEY_UPSTREAM: repository.url,
+      LATCH_CHOCOLATEY_FEED_WAIT_MS: '300',
+    });
+  });
+  after(async () => {
+    await app.close();
+    await repository.close();
+  });
+
+  it('keeps serving cached packages and answers 503 with Retry-After for new ones', async () => {
+    const device = await app.storage.observeDevice({ platform: 'windows', serialNumber: 'R-1' });
+    const credentials = {
+      username: device.id,
+      password: deviceFeedPassword(app.server.context.chocolatey.feedKey, device.id),
+    };
+    const feed = `${app.url}/chocolatey/api/v2`;
+    await chocoFetch(feed, credentials, 'xunit', '2.1.0');
+
+    const uncached = await fetch(`${feed}/Packages(Id='xunit',Version='2.0.0')`, {
+      headers: {
+        authorization: `Basic ${btoa(`${credentials.username}:${credentials.password}`)}`,
+      },
+    });
+    const cached = await chocoFetch(feed, credentials, 'xunit', '2.1.0');
+    const upstream = await app.api('/api/v1/chocolatey/upstream');
+
+    assert.equal(uncached.status, 503);
+    assert.equal(((await uncached.json()) as any).error.code, 'upstream_busy');
+    assert.ok(Number(uncached.headers.get('retry-after')) >= 29);
+    assert.ok(cached.bytes?.equals(NUPKG));
+    assert.equal(repository.counts.throttled, 1);
+    assert.equal(upstream.body.status, 'backing_off');
+  });
+});
