@@ -19,6 +19,7 @@ import { ApplePusher } from './service/apple-push.js';
 import { PolicyEvents } from './service/policy-events.js';
 import { loadConfiguredSigner } from './service/profile-signer.js';
 import { AgentChannel } from './service/agent/agent-channel.js';
+import { followMountEvents } from './service/mount-event-recorder.js';
 import { CommandQueue } from './service/command-queue.js';
 import { SecretBox, loadSecretKey } from './service/secret-box.js';
 import { WindowsCertificateAuthority } from './service/windows-certificate-authority.js';
@@ -118,6 +119,7 @@ export async function startServer(
   });
   const windowsStoragePolicy = new WindowsStoragePolicy(storage, windowsCommands);
   windowsStoragePolicy.register(policyEvents);
+  const stopMountEvents = followMountEvents(agentChannel, storage, logger);
   const context: AppContext = {
     config,
     storage,
@@ -159,6 +161,7 @@ export async function startServer(
     async close() {
       clearInterval(sweeper);
       clearInterval(warmer);
+      stopMountEvents();
       await app.close();
       await agentChannel.close();
       apple.pusher.close();

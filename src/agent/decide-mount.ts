@@ -1,7 +1,7 @@
 import { classifyVolume } from './classify-volume.js';
 import type { StorageCategory, VolumeLookup } from './classify-volume.js';
 import type { EnforcementState } from './enforcement-state.js';
-import type { StorageRestriction } from '../service/policy-engine.js';
+import type { AgentStorageRestriction } from '../service/agent/agent-settings.js';
 import type { VolumeDescription } from './volume-description.js';
 
 /** What happens to a mount. */
@@ -24,8 +24,8 @@ export interface MountRequest {
 }
 
 /**
- * Decides a mount: a pure function of the volume, the restriction the policy engine computed for
- * this device (null or undefined = none) and the state, at time `now` (epoch ms). Order: no
+ * Decides a mount: a pure function of the volume, the restriction in the agent settings the
+ * device pulled (null or undefined = none) and the state, at time `now` (epoch ms). Order: no
  * restriction → allow; not refusable (internal, disk image, network, internal optical, the system
  * disk) → allow; an unexpired device exception → allow; mounted before the restriction arrived,
  * in this boot → allow; otherwise the mode decides: block → deny, read-only → read-only (unknown
@@ -33,7 +33,7 @@ export interface MountRequest {
  */
 export function decideMount(
   request: MountRequest,
-  settings: StorageRestriction | null | undefined,
+  settings: AgentStorageRestriction | null | undefined,
   state: EnforcementState | undefined,
   now: number,
 ): MountDecision {
@@ -48,9 +48,8 @@ export function decideMount(
     };
   }
   if (!found.refusable) return { ...base, decision: 'allow' };
-  const exceptionEnd = settings.exceptionUntil === null ? NaN : Date.parse(settings.exceptionUntil);
-  if (now < exceptionEnd) {
-    const until = new Date(exceptionEnd).toISOString();
+  if (settings.exceptionUntil !== null && now < settings.exceptionUntil) {
+    const until = new Date(settings.exceptionUntil).toISOString();
     return {
       ...base,
       decision: 'allow',
@@ -80,7 +79,7 @@ export function decideMount(
  */
 export function decideRemount(
   request: MountRequest & { readWrite: boolean },
-  settings: StorageRestriction | null | undefined,
+  settings: AgentStorageRestriction | null | undefined,
   state: EnforcementState | undefined,
   now: number,
 ): MountDecision {

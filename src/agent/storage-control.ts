@@ -10,7 +10,7 @@ import {
 } from './enforcement-state.js';
 import type { MountReport } from './mount-report.js';
 import { isReportable, mountReport } from './mount-report.js';
-import type { StorageRestriction } from '../service/policy-engine.js';
+import type { AgentStorageRestriction } from '../service/agent/agent-settings.js';
 import type { UserNotice } from './user-notice.js';
 import { noticeForDecision, trayStatusText } from './user-notice.js';
 
@@ -33,16 +33,16 @@ export interface StorageControlOptions {
  */
 export class StorageControl {
   readonly #options: StorageControlOptions;
-  #settings: StorageRestriction | null;
+  #settings: AgentStorageRestriction | null;
   #state: EnforcementState;
 
-  constructor(options: StorageControlOptions, settings: StorageRestriction | null = null) {
+  constructor(options: StorageControlOptions, settings: AgentStorageRestriction | null = null) {
     this.#options = options;
     this.#settings = settings;
     this.#state = bootState(options.bootId, settings !== null);
   }
 
-  get settings(): StorageRestriction | null {
+  get settings(): AgentStorageRestriction | null {
     return this.#settings;
   }
 
@@ -59,7 +59,7 @@ export class StorageControl {
    * Applies new settings from the server. On arrival, `mounted` (the volumes mounted right now)
    * stay until restart or logout; removal (null) lifts every refusal at once.
    */
-  applySettings(settings: StorageRestriction | null, mounted: readonly MountedVolume[]) {
+  applySettings(settings: AgentStorageRestriction | null, mounted: readonly MountedVolume[]) {
     this.#settings = settings;
     this.#state = this.#settings
       ? restrictionArrived(this.#state, mounted)

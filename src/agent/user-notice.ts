@@ -1,5 +1,5 @@
 import type { MountDecision } from './decide-mount.js';
-import type { StorageRestriction } from '../service/policy-engine.js';
+import type { AgentStorageRestriction } from '../service/agent/agent-settings.js';
 
 /** A system notification the tray app raises; its action opens `actionUrl`. */
 export interface UserNotice {
@@ -12,7 +12,7 @@ export interface UserNotice {
  * The tray's status line: the policy's text while mounts are refused or made read-only, nothing
  * in audit mode (nothing is refused, so the user is not told) or without a restriction.
  */
-export function trayStatusText(settings: StorageRestriction | null): string | undefined {
+export function trayStatusText(settings: AgentStorageRestriction | null): string | undefined {
   if (!settings || settings.mode === 'audit') return undefined;
   return settings.statusText;
 }
@@ -22,7 +22,7 @@ export function trayStatusText(settings: StorageRestriction | null): string | un
  * with the policy's text and help page; undefined for allowed and audited mounts.
  */
 export function noticeForDecision(
-  settings: StorageRestriction | null,
+  settings: AgentStorageRestriction | null,
   decision: MountDecision,
 ): UserNotice | undefined {
   if (!settings || (decision.decision !== 'deny' && decision.decision !== 'read-only')) {
