@@ -61,12 +61,10 @@ export class AgentRunner {
   async recordEvent(
     kind: string,
     payload: Record<string, unknown>,
-    options: { occurredAt?: number; id?: string } = {},
+    occurredAt = Date.now(),
+    id?: string,
   ) {
-    return this.#events.push(
-      { kind, occurredAt: options.occurredAt ?? Date.now(), payload },
-      options.id,
-    );
+    return this.#events.push({ kind, occurredAt, payload }, id);
   }
 
   /** Events not yet acknowledged by the server. */

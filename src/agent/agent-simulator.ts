@@ -135,7 +135,8 @@ async function simulateOne(
             sizeBytes: 16_000_000_000,
             user: 'user01',
           },
-          { id: `sim-${runId}-${index}-${e}` },
+          Date.now(),
+          `sim-${runId}-${index}-${e}`,
         );
       }
       await writeJson(join(dir, 'events-recorded.json'), true);
