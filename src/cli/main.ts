@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAgentCommand } from './agent-command.js';
 import { registerProfileCommand } from './profile-command.js';
 import { registerServeCommand } from './serve-command.js';
-import { registerSimulateWindowsCommand } from './simulate-windows-command.js';
+import { registerSimulateWindowsCommand, simulateGroup } from './simulate-windows-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { registerStoreCommand } from './store-command.js';
 import { registerSimulateAgentCommand } from './simulate-agent-command.js';
@@ -19,8 +19,7 @@ registerSimulateCommand(program);
 registerAgentCommand(program);
 registerStoreCommand(program);
 
-const simulate = program.command('simulate').description('run simulated devices against a server');
-registerSimulateAgentCommand(simulate);
+registerSimulateAgentCommand(simulateGroup(program));
 
 try {
   await program.parseAsync(process.argv);

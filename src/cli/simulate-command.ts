@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { runFleet } from '../apple/simulator/fleet.js';
+import { simulateGroup } from './simulate-windows-command.js';
 
 const integer = (v: string) => Number.parseInt(v, 10);
 
 export function registerSimulateCommand(program: Command) {
-  const simulate = program.command('simulate').description('run simulated devices');
+  const simulate = simulateGroup(program);
   simulate
     .command('apple')
     .description('simulated Macs and iPhones speaking Apple MDM to a Latch server')
