@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStorage } from '../src/main.js';
@@ -51,6 +51,7 @@ export async function agentCheckinBenchmark() {
     });
 
     const latencies: number[] = [];
+    const cpuBefore = cpuSeconds(child.pid);
     const deadline = performance.now() + DURATION_MS;
     let next = 0;
     const started = performance.now();
@@ -71,6 +72,7 @@ export async function agentCheckinBenchmark() {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const serverCpu = cpuSeconds(child.pid) - cpuBefore;
     latencies.sort((a, b) => a - b);
     const at = (q: number) =>
       latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
@@ -79,6 +81,11 @@ export async function agentCheckinBenchmark() {
         `${Math.round(latencies.length / seconds)}/s over ${seconds.toFixed(0)} s ` +
         `(target >= 3000/s); latency p50 ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms ` +
         `(target < 50 ms), max ${at(1).toFixed(1)} ms`,
+    );
+    console.log(
+      `server CPU: ${Math.round(latencies.length / serverCpu)} check-ins per CPU-second ` +
+        `(${serverCpu.toFixed(1)} s of CPU in ${seconds.toFixed(0)} s; load average ` +
+        `${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)`,
     );
   } finally {
     agent.destroy();
@@ -169,4 +176,11 @@ async function waitForHealth() {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+}
+
+/** User plus system CPU seconds a process has used, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // After the command name: utime and stime are fields 12 and 13, in clock ticks (100 a second).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

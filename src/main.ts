@@ -116,6 +116,7 @@ export async function startServer(
     secrets,
     logger,
     commands,
+    policies: (s, deviceId) => s.policiesForDevice(deviceId),
     checkinIntervalSeconds: config.agentCheckinIntervalSeconds,
   });
   const windowsStoragePolicy = new WindowsStoragePolicy(storage, windowsCommands);

@@ -54,9 +54,17 @@ export class AgentRunner {
     this.#results = new DiskQueue(join(options.dataDir, 'task-results'));
   }
 
-  /** Queues an event for upload; it is on disk when this resolves. */
-  async recordEvent(kind: string, payload: Record<string, unknown>, occurredAt = Date.now()) {
-    return this.#events.push({ kind, occurredAt, payload });
+  /**
+   * Queues an event for upload; it is on disk when this resolves. Give `id` when the event has
+   * a natural identity, so queuing it twice still stores it once.
+   */
+  async recordEvent(
+    kind: string,
+    payload: Record<string, unknown>,
+    occurredAt = Date.now(),
+    id?: string,
+  ) {
+    return this.#events.push({ kind, occurredAt, payload }, id);
   }
 
   /** Events not yet acknowledged by the server. */

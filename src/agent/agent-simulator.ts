@@ -122,15 +122,22 @@ async function simulateOne(
         return result;
       },
     });
+    // Event ids are fixed per agent and number: a run killed while queuing them queues them again
+    // on resume, and the server still stores each once.
     if (!(await readJson<boolean>(join(dir, 'events-recorded.json')))) {
       for (let e = 0; e < options.eventsPerDevice; e++) {
-        await runner.recordEvent('storage.mount-refused', {
-          volumeName: `USB DISK ${e}`,
-          bus: 'USB',
-          mediaKind: 'usb-flash',
-          sizeBytes: 16_000_000_000,
-          user: 'user01',
-        });
+        await runner.recordEvent(
+          'storage.mount-refused',
+          {
+            volumeName: `USB DISK ${e}`,
+            bus: 'USB',
+            mediaKind: 'usb-flash',
+            sizeBytes: 16_000_000_000,
+            user: 'user01',
+          },
+          Date.now(),
+          `sim-${runId}-${index}-${e}`,
+        );
       }
       await writeJson(join(dir, 'events-recorded.json'), true);
     }

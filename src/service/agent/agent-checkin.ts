@@ -78,6 +78,8 @@ export async function recordReportedState(
       extensionState: state.extensionState,
       reportedAt: now,
     });
+    // The policy engine reads the extension state from here for the Mac requirements.
+    await s.recordExtensionState(agent.deviceId, state.extensionState, now);
   });
   return { sendState: false };
 }
