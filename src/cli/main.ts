@@ -2,7 +2,6 @@ import { Command, CommanderError } from 'commander';
 import { registerAgentCommand } from './agent-command.js';
 import { registerProfileCommand } from './profile-command.js';
 import { registerServeCommand } from './serve-command.js';
-import { registerSimulateWindowsCommand, simulateGroup } from './simulate-windows-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { simulateGroup } from './simulate-group.js';
 import { registerSimulateWindowsCommand } from './simulate-windows-command.js';

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { runFleet } from '../apple/simulator/fleet.js';
 import { simulateGroup } from './simulate-group.js';
-import { simulateGroup } from './simulate-windows-command.js';
 
 const integer = (v: string) => Number.parseInt(v, 10);
 

@@ -8,7 +8,6 @@ import { decideMount } from '../../src/agent/decide-mount.js';
 import { readDiskutilInfoPlist } from '../../src/agent/diskutil-info.js';
 import { isReportable, mountReport } from '../../src/agent/mount-report.js';
 import type { MountReport } from '../../src/agent/mount-report.js';
-import { restrictionOfMode } from '../../src/agent/restriction-of-mode.js';
 import { openStorage } from '../../src/main.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { openBrowser, waitForRows } from '../helpers/browser.js';
@@ -73,7 +72,6 @@ async function refuseUsbStick(storage: Storage, deviceId: string) {
   const occurredAt = Date.now() - 60_000;
   const decision = decideMount(
     { volume: readDiskutilInfoPlist(text) },
-    restrictionOfMode('block'),
     {
       policyId: 'e2e-block',
       policyVersion: 1,
