@@ -66,6 +66,11 @@ async function runAgent(options: RunOptions) {
     logger.info({ deviceId: enrolled.deviceId }, 'enrolled');
   }
 
+  const identity = JSON.parse(await readFile(identityFile, 'utf8')) as {
+    deviceId: string;
+    deviceSecret: string;
+  };
+  const credential = { deviceId: identity.deviceId, deviceSecret: identity.deviceSecret };
   const console = () => process.env['SUDO_USER'] ?? userInfo().username;
   // The runner queues the reports but needs the storage control for its settings: it comes later.
   const reports: { runner?: AgentRunner } = {};
@@ -97,7 +102,7 @@ async function runAgent(options: RunOptions) {
     client,
     dataDir: options.data,
     collectState: async () => ({ ...state, extensionState: 'absent', volumes: [] }),
-    runTask: runExecTask,
+    runTask: (task) => runExecTask(task, credential),
     onSettings: async (fresh) => {
       const mounted = linux ? await linux.mountedVolumes() : await mac!.mountedVolumeKeys();
       control.applySettings(fresh.settings.storageRestriction, mounted);

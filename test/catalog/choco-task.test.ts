@@ -18,6 +18,10 @@ describe('choco tasks', () => {
         '--limit-output',
         '--source',
         'https://latch.example/chocolatey/api/v2/',
+        '--user',
+        '{{device.id}}',
+        '--password',
+        '{{device.secret}}',
       ],
     });
   });

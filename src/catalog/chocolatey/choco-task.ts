@@ -1,3 +1,4 @@
+import { DEVICE_ID_PLACEHOLDER, DEVICE_SECRET_PLACEHOLDER } from '../../agent/exec-task.js';
 import type { ChocoInstallState } from '../../storage/roles/chocolatey.js';
 
 /** What the agent runs to install or upgrade one package version from Latch's feed. */
@@ -7,7 +8,8 @@ export interface ChocoCommand {
 }
 
 /**
- * `choco upgrade ID --version V -y --no-progress --limit-output --source FEED`. `upgrade`
+ * `choco upgrade ID --version V -y --no-progress --limit-output --source FEED --user ID
+ * --password SECRET`, the credential filled in by the agent. `upgrade`
  * installs when the package is absent, so one command serves first installs and updates; the
  * feed is the only source, so the agent never reaches the community repository itself.
  */
@@ -28,6 +30,11 @@ export function buildChocoUpgrade(
       '--limit-output',
       '--source',
       feedUrl,
+      // The agent fills in its own credential: the feed knows the device by it.
+      '--user',
+      DEVICE_ID_PLACEHOLDER,
+      '--password',
+      DEVICE_SECRET_PLACEHOLDER,
     ],
   };
 }
