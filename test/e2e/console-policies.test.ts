@@ -3,11 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { openStorage } from '../../src/main.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { openBrowser, waitForRows } from '../helpers/browser.js';
 import type { Browser } from '../helpers/browser.js';
-import { startServerProcess } from '../helpers/server-process.js';
+import { LATCH_CLI, startServerProcess } from '../helpers/server-process.js';
 import type { ServerProcess } from '../helpers/server-process.js';
 
 const PASSWORD = 'console policies password';
@@ -149,5 +151,53 @@ describe('the console in Chromium: the storage policy', { timeout: 120_000 }, ()
 
     assert.match(await alert.innerText(), /^Saving the policy failed: the body is invalid/);
     assert.match(await alert.innerText(), /\/settings\/helpUrl/);
+  });
+
+  it('shows a Mac that the agent simulator enrolled applying once its agent reported in', async () => {
+    const { page } = browser;
+    const devices = page.getByTestId('applicability-rows').locator('tr');
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    });
+    const { token } = (await login.json()) as { token: string };
+
+    // A separate process speaking the agent protocol: it enrols, reports its extension approved
+    // and its versions, and pulls its settings, as a real agent does.
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      LATCH_CLI,
+      'simulate',
+      'agent',
+      '--server',
+      server.url,
+      '--token',
+      token,
+      '--devices',
+      '1',
+      '--checkins',
+      '2',
+      '--events',
+      '0',
+      '--data',
+      join(dataDir, 'simulated-agents'),
+    ]);
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as { enrolled: number };
+    const listed = await fetch(`${server.url}/api/v1/devices?q=Simulated%20macos`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const [simulated] = ((await listed.json()) as { items: { id: string }[] }).items;
+    const group = (await storage.listGroups()).find((g) => g.name === 'Whole fleet')!;
+    await fetch(`${server.url}/api/v1/groups/${group.id}/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ deviceIds: [simulated!.id] }),
+    });
+    await page.getByRole('button', { name: 'Refresh devices' }).click();
+
+    assert.equal(summary.enrolled, 1);
+    await waitForRows(devices.filter({ hasText: 'Simulated macos 0' }), [
+      'Simulated macos 0 | macOS | applies | ',
+    ]);
   });
 });
