@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentReportedState } from '../service/agent/agent-checkin.js';
+import type { AgentReportedState, ExtensionState } from '../service/agent/agent-checkin.js';
 import type { AgentPlatform } from '../service/agent/agent-enrollment.js';
 import type { AgentTaskResult } from '../service/agent/agent-tasks.js';
 import { AgentClient } from './agent-client.js';
@@ -26,6 +26,8 @@ export interface AgentSimulationOptions {
   concurrency: number;
   /** Sends every event batch and task result twice, as a flaky network would make it. */
   duplicateUploads: boolean;
+  /** What the simulated Macs report of their system extension; default `approved`. */
+  macExtensionState?: ExtensionState;
 }
 
 export interface SimulationSummary {
@@ -114,7 +116,8 @@ async function simulateOne(
     const runner = new AgentRunner({
       client,
       dataDir: dir,
-      collectState: async () => simulatedState(platform, index),
+      collectState: async () =>
+        simulatedState(platform, index, options.macExtensionState ?? 'approved'),
       runTask: async (task) => {
         const result = simulatedResult(fails, task.kind);
         if (result.outcome === 'succeeded') summary.tasks.ok++;
@@ -171,14 +174,18 @@ async function createEnrollmentToken(options: AgentSimulationOptions): Promise<s
   return token;
 }
 
-function simulatedState(platform: AgentPlatform, index: number): AgentReportedState {
+function simulatedState(
+  platform: AgentPlatform,
+  index: number,
+  macExtensionState: ExtensionState,
+): AgentReportedState {
   return {
     osVersion: OS_VERSIONS[platform],
     agentVersion: '1.4.2',
     trayVersion: '1.2.0',
     name: `Simulated ${platform} ${index}`,
     model: platform === 'macos' ? 'Mac14,2' : 'Virtual PC',
-    extensionState: platform === 'macos' ? 'approved' : 'absent',
+    extensionState: platform === 'macos' ? macExtensionState : 'absent',
     volumes: [{ name: 'System', mountPoint: platform === 'windows' ? 'C:\\' : '/' }],
   };
 }

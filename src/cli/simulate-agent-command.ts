@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { simulateAgents } from '../agent/agent-simulator.js';
 import type { SimulatedOutcome } from '../agent/agent-simulator.js';
+import { EXTENSION_STATES } from '../service/agent/agent-checkin.js';
+import type { ExtensionState } from '../service/agent/agent-checkin.js';
 
 function count(value: string): number {
   const n = Number(value);
@@ -30,6 +32,11 @@ export function registerSimulateAgentCommand(simulate: Command) {
     .option('--data <dir>', 'keeps identities and unsent events; reuse it to resume the agents')
     .option('--concurrency <n>', 'agents working at once', count, 100)
     .option('--duplicate-uploads', 'send every event batch and task result twice', false)
+    .addOption(
+      new Option('--extension-state <state>', 'what simulated Macs report of their extension')
+        .choices([...EXTENSION_STATES])
+        .default('approved'),
+    )
     .action(
       async (options: {
         server: string;
@@ -41,6 +48,7 @@ export function registerSimulateAgentCommand(simulate: Command) {
         data?: string;
         concurrency: number;
         duplicateUploads: boolean;
+        extensionState: ExtensionState;
       }) => {
         const summary = await simulateAgents({
           server: options.server,
@@ -52,6 +60,7 @@ export function registerSimulateAgentCommand(simulate: Command) {
           dataDir: options.data ?? mkdtempSync(join(tmpdir(), 'latch-agents-')),
           concurrency: Math.max(1, options.concurrency),
           duplicateUploads: options.duplicateUploads,
+          macExtensionState: options.extensionState,
         });
         process.stdout.write(`${JSON.stringify(summary)}\n`);
       },

@@ -153,36 +153,42 @@ describe('the console in Chromium: the storage policy', { timeout: 120_000 }, ()
     assert.match(await alert.innerText(), /\/settings\/helpUrl/);
   });
 
-  it('shows a Mac that the agent simulator enrolled applying once its agent reported in', async () => {
+  it('follows a Mac whose simulated agent reports its extension approved', async () => {
     const { page } = browser;
     const devices = page.getByTestId('applicability-rows').locator('tr');
+    const simulatedMac = devices.filter({ hasText: 'Simulated macos 0' });
     const login = await fetch(`${server.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'admin', password: PASSWORD }),
     });
     const { token } = (await login.json()) as { token: string };
+    // A separate process speaking the agent protocol, as a real agent does: it enrols, reports
+    // its state and pulls its settings. A second run on the same folder is the same Mac later.
+    const simulate = async (extensionState: string) => {
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        LATCH_CLI,
+        'simulate',
+        'agent',
+        '--server',
+        server.url,
+        '--token',
+        token,
+        '--devices',
+        '1',
+        '--checkins',
+        '1',
+        '--events',
+        '0',
+        '--extension-state',
+        extensionState,
+        '--data',
+        join(dataDir, 'simulated-agents'),
+      ]);
+      return JSON.parse(stdout.trim().split('\n').at(-1)!) as { enrolled: number };
+    };
 
-    // A separate process speaking the agent protocol: it enrols, reports its extension approved
-    // and its versions, and pulls its settings, as a real agent does.
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      LATCH_CLI,
-      'simulate',
-      'agent',
-      '--server',
-      server.url,
-      '--token',
-      token,
-      '--devices',
-      '1',
-      '--checkins',
-      '2',
-      '--events',
-      '0',
-      '--data',
-      join(dataDir, 'simulated-agents'),
-    ]);
-    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as { enrolled: number };
+    const first = await simulate('pending');
     const listed = await fetch(`${server.url}/api/v1/devices?q=Simulated%20macos`, {
       headers: { authorization: `Bearer ${token}` },
     });
@@ -194,10 +200,13 @@ describe('the console in Chromium: the storage policy', { timeout: 120_000 }, ()
       body: JSON.stringify({ deviceIds: [simulated!.id] }),
     });
     await page.getByRole('button', { name: 'Refresh devices' }).click();
-
-    assert.equal(summary.enrolled, 1);
-    await waitForRows(devices.filter({ hasText: 'Simulated macos 0' }), [
-      'Simulated macos 0 | macOS | applies | ',
+    await waitForRows(simulatedMac, [
+      'Simulated macos 0 | macOS | pending | the agent’s system extension is waiting for approval',
     ]);
+    await simulate('approved');
+    await page.getByRole('button', { name: 'Refresh devices' }).click();
+
+    assert.equal(first.enrolled, 1);
+    await waitForRows(simulatedMac, ['Simulated macos 0 | macOS | applies | ']);
   });
 });
