@@ -163,7 +163,9 @@ async function createEnrollmentToken(options: AgentSimulationOptions): Promise<s
     headers: { authorization: `Bearer ${options.adminToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       name: `agent simulator ${new Date().toISOString()}`,
-      maxUses: options.devices,
+      // Twice the fleet: a run killed between the server's enrolment and the agent saving its
+      // identity enrols that agent again when resumed, which uses the token once more.
+      maxUses: options.devices * 2,
     }),
   });
   if (response.status !== 201) {

@@ -141,6 +141,10 @@ for (const backend of BACKENDS) {
           '--limit-output',
           '--source',
           `${app.config.publicUrl}/chocolatey/api/v2/`,
+          '--user',
+          '{{device.id}}',
+          '--password',
+          '{{device.secret}}',
         ],
         successExitCodes: [0, 1641, 3010, 2],
       });
