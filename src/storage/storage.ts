@@ -64,6 +64,7 @@ export interface GroupStore {
     id: string,
     patch: { name?: string; description?: string },
   ): Promise<Group | undefined>;
+  /** Deletes the group with its memberships and the assignments made to it. */
   deleteGroup(id: string): Promise<boolean>;
   /** Adds all or none; members already there stay as they are. Returns how many joined. */
   addMembers(groupId: string, deviceIds: string[]): Promise<number>;

@@ -78,13 +78,20 @@ for (const backend of BACKENDS) {
       await assert.rejects(storage.createGroup({ name: 'Unique' }));
     });
 
-    it('deleting a group deletes its memberships', async () => {
+    it('deleting a group deletes its memberships and the assignments made to it', async () => {
       const group = await storage.createGroup({ name: 'Temporary' });
       await storage.addMembers(group.id, devices);
+      await storage.assign({
+        targetKind: 'policy',
+        targetId: 'p-temp',
+        subjectKind: 'group',
+        subjectId: group.id,
+      });
 
       assert.equal(await storage.deleteGroup(group.id), true);
       assert.equal(await storage.getGroup(group.id), undefined);
       assert.deepEqual(await storage.listMembers(group.id), []);
+      assert.deepEqual(await storage.listAssignments({ targetId: 'p-temp' }), []);
     });
   });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Group } from '../../domain.js';
 import type { GroupStore } from '../storage.js';
 import type { Executor } from './executor.js';
+import { inTransaction } from './executor.js';
 
 /** Rows written per statement: under SQLite's and PostgreSQL's bound-parameter limits. */
 const BATCH = 500;
@@ -67,8 +68,20 @@ export function groupStore(db: Executor): GroupStore {
     },
 
     async deleteGroup(id) {
-      const result = await db.deleteFrom('device_groups').where('id', '=', id).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return inTransaction(db, async (trx) => {
+        // Assignments name their group by id without a foreign key (a subject may be a device
+        // or a group), so they go with the group here rather than by cascade.
+        await trx
+          .deleteFrom('assignments')
+          .where('subject_kind', '=', 'group')
+          .where('subject_id', '=', id)
+          .execute();
+        const result = await trx
+          .deleteFrom('device_groups')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      });
     },
 
     async addMembers(groupId, deviceIds) {
