@@ -95,6 +95,8 @@ export interface StoreConfig {
   /** How long a search or manifest answer is served from the cache without asking again. */
   cacheTtlMs: number;
   maxResults: number;
+  /** How often app delivery reconciles, queues what is due and re-polls running installs. */
+  deliveryIntervalMs: number;
 }
 
 /** web/dist of this checkout, seen from dist/src/config.js. */
@@ -163,6 +165,7 @@ export function readConfig(
       backoffMs: 200,
       cacheTtlMs: positive(env, 'LATCH_STORE_CACHE_TTL_S', 3600) * 1000,
       maxResults: positive(env, 'LATCH_STORE_MAX_RESULTS', 25),
+      deliveryIntervalMs: positive(env, 'LATCH_APP_DELIVERY_INTERVAL_S', 60) * 1000,
     },
   };
 }

@@ -13,6 +13,7 @@ import { warmWaitingPackages } from './catalog/chocolatey/package-warmer.js';
 import type { AppContext } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
+import { AppDelivery } from './service/app-delivery.js';
 import { ensureAdmin } from './service/admin-accounts.js';
 import { loadAppleAuthority } from './service/apple-authority.js';
 import { IdentityVerifier } from './service/apple-identity.js';
@@ -119,6 +120,14 @@ export async function startServer(
     policies: (s, deviceId) => s.policiesForDevice(deviceId),
     checkinIntervalSeconds: config.agentCheckinIntervalSeconds,
   });
+  const appDelivery = new AppDelivery(
+    storage,
+    { windows: windowsCommands, agent: agentChannel.tasks },
+    { pollIntervalMs: config.store.deliveryIntervalMs },
+  );
+  appDelivery.start(config.store.deliveryIntervalMs, (error) =>
+    logger.warn({ err: error }, 'app delivery failed'),
+  );
   const windowsStoragePolicy = new WindowsStoragePolicy(storage, windowsCommands);
   windowsStoragePolicy.register(policyEvents);
   const stopMountEvents = followMountEvents(agentChannel, storage, logger);
@@ -135,6 +144,7 @@ export async function startServer(
     policyEvents,
     profileSigner,
     storeCatalog,
+    appDelivery,
     chocolatey,
     agentChannel,
     apple,
@@ -169,6 +179,7 @@ export async function startServer(
       clearInterval(sweeper);
       clearInterval(warmer);
       stopMountEvents();
+      appDelivery.stop();
       await app.close();
       await agentChannel.close();
       apple.pusher.close();

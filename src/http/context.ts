@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Chocolatey } from '../catalog/chocolatey/chocolatey.js';
 import type { Registry } from 'prom-client';
 import type { StoreCatalog } from '../catalog/msstore/store-catalog.js';
+import type { AppDelivery } from '../service/app-delivery.js';
 import type { SigningIdentity } from '../apple/profile-signing.js';
 import type { Config } from '../config.js';
 import type { CertificateAuthority } from '../apple/certificate-authority.js';
@@ -42,4 +43,6 @@ export interface AppContext {
   apple: { service: AppleMdmService; authority: CertificateAuthority; pusher: ApplePusher };
   /** The Microsoft Store catalog, cached in the database. */
   storeCatalog: StoreCatalog;
+  /** Delivers assigned Store apps over Windows MDM or through the agent. */
+  appDelivery: AppDelivery;
 }

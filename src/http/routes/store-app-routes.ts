@@ -54,7 +54,10 @@ const AssignmentParams = Type.Object({
  * Microsoft Store apps: search the Store, add an app by ID or Store URL, assign it, and read
  * each device's state. Every change is audited.
  */
-export function storeAppRoutes(app: FastifyInstance, { storage, storeCatalog }: AppContext) {
+export function storeAppRoutes(
+  app: FastifyInstance,
+  { storage, storeCatalog, appDelivery }: AppContext,
+) {
   const tags = ['store apps'];
   const marketOf = async (market: string | undefined) =>
     market ?? (await readSettings(storage)).storeMarket;
@@ -129,6 +132,7 @@ export function storeAppRoutes(app: FastifyInstance, { storage, storeCatalog }: 
         ...request.body,
         actor: adminOf(request).username,
       });
+      await appDelivery.dispatch();
       return reply.status(201).send(result);
     },
   );
@@ -185,7 +189,9 @@ export function storeAppRoutes(app: FastifyInstance, { storage, storeCatalog }: 
 
   app.get('/api/v1/store/terms', { schema: { tags } }, async () => readStoreTerms(storage));
 
-  app.post('/api/v1/store/terms/accept', { schema: { tags } }, async (request) =>
-    acceptStoreTerms(storage, adminOf(request).username),
-  );
+  app.post('/api/v1/store/terms/accept', { schema: { tags } }, async (request) => {
+    const terms = await acceptStoreTerms(storage, adminOf(request).username);
+    await appDelivery.dispatch();
+    return terms;
+  });
 }
