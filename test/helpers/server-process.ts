@@ -13,11 +13,31 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `latch serve` on a free port and waits until /healthz answers 200. */
+const PORT_ATTEMPTS = 5;
+
+/**
+ * Starts `latch serve` on a random port and waits until /healthz answers 200. A port another
+ * process took meanwhile (suites run side by side) is answered by trying another one.
+ */
 export async function startServerProcess(
   env: Record<string, string>,
   dataDir: string,
   timeoutMs = 15_000,
+): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnRandomPort(env, dataDir, timeoutMs);
+    } catch (error) {
+      const portTaken = error instanceof Error && error.message.includes('EADDRINUSE');
+      if (!portTaken || attempt === PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startOnRandomPort(
+  env: Record<string, string>,
+  dataDir: string,
+  timeoutMs: number,
 ): Promise<ServerProcess> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(
@@ -32,11 +52,14 @@ export async function startServerProcess(
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`latch serve exited: ${err}`);
+    if (child.exitCode !== null) {
+      await exited;
+      throw new Error(`latch serve exited: ${err}`);
+    }
     try {
       if ((await fetch(`${url}/healthz`)).status === 200) break;
     } catch {
