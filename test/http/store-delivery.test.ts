@@ -54,7 +54,12 @@ for (const backend of BACKENDS) {
       const first = (await pc.session()).join('\n');
       const installing = await app.api(`/api/v1/store/devices/${deviceId}/apps`);
       await pc.session();
-      const done = await app.api(`/api/v1/store/devices/${deviceId}/apps`);
+      // Answers reach the app's state through the channel's answer listener, which runs after
+      // the device's message is committed: wait for it instead of reading once.
+      const done = await waitFor(
+        () => app.api(`/api/v1/store/devices/${deviceId}/apps`),
+        (r) => r.body.items[0].state !== 'installing',
+      );
 
       const exec = /<Exec>[\s\S]*?<\/Exec>/.exec(first)?.[0] ?? '';
       assert.equal(canonical(exec), canonical(golden('exec-storeinstall-company-portal-user.xml')));
@@ -101,8 +106,10 @@ for (const backend of BACKENDS) {
           finishedAt: 2,
         },
       });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const list = await agentApi(app, deviceSecret, '/agent/v1/tasks');
+      const list = await waitFor(
+        () => agentApi(app, deviceSecret, '/agent/v1/tasks'),
+        (r) => r.body.tasks.length > 0,
+      );
       await agentApi(app, deviceSecret, `/agent/v1/tasks/${list.body.tasks[0].id}/result`, {
         method: 'POST',
         body: {
@@ -116,8 +123,10 @@ for (const backend of BACKENDS) {
           finishedAt: 4,
         },
       });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const states = await app.api(`/api/v1/store/devices/${deviceId}/apps`);
+      const states = await waitFor(
+        () => app.api(`/api/v1/store/devices/${deviceId}/apps`),
+        (r) => r.body.items[0].state !== 'installing',
+      );
 
       assert.deepEqual(beforeTerms.body.tasks, []);
       assert.equal(task.kind, 'exec');
@@ -146,4 +155,13 @@ for (const backend of BACKENDS) {
       );
     });
   });
+}
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
