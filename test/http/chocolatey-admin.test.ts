@@ -13,7 +13,7 @@ import type { FakeNugetRepository } from '../fakes/nuget-repository.js';
 const NUPKG = Buffer.from('xunit nupkg');
 
 async function waitFor(check: () => Promise<boolean>) {
-  for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** Waits until the devices' installs have left `installing` (results are recorded async). */

@@ -22,7 +22,7 @@ const stick = readDiskutilInfoPlist(
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   for (let i = 0; ; i++) {
     const value = await read();
-    if (done(value) || i === 100) return value;
+    if (done(value) || i === 500) return value;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
