@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { openStorage } from '../src/main.js';
 import type { AgentCheckinAnswer } from '../src/service/agent/agent-checkin.js';
 import { generateToken, hashToken } from '../src/service/tokens.js';
+import { benchServerFlags } from './bench-options.js';
 
 const CLI = fileURLToPath(new URL('../../bin/latch.js', import.meta.url));
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 5000);
@@ -30,17 +31,21 @@ const STATE = {
 export async function agentCheckinBenchmark() {
   const dataDir = mkdtempSync(join(tmpdir(), 'latch-bench-agents-'));
   const secrets = await seedAgents(dataDir);
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(PORT), '--data', dataDir], {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      LATCH_LOG_LEVEL: 'warn',
-      LATCH_ADMIN_PASSWORD: 'bench',
-      LATCH_AGENT_RATE_PER_MINUTE: '100000',
-      LATCH_AGENT_RATE_BURST: '100000',
+  const child = spawn(
+    process.execPath,
+    [...benchServerFlags(), CLI, 'serve', '--port', String(PORT), '--data', dataDir],
+    {
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        LATCH_LOG_LEVEL: 'warn',
+        LATCH_ADMIN_PASSWORD: 'bench',
+        LATCH_AGENT_RATE_PER_MINUTE: '100000',
+        LATCH_AGENT_RATE_BURST: '100000',
+      },
+      stdio: 'ignore',
     },
-    stdio: 'ignore',
-  });
+  );
   const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
   try {
     await waitForHealth();

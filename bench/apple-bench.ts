@@ -11,6 +11,7 @@ import { buildPlist } from '../src/apple/mdm-plist.js';
 import { openStorage } from '../src/main.js';
 import { CommandQueue } from '../src/service/command-queue.js';
 import { connect } from '../src/storage/kysely/connect.js';
+import { benchBackendWanted, benchServerFlags } from './bench-options.js';
 
 const CLI = fileURLToPath(new URL('../../bin/latch.js', import.meta.url));
 const POSTGRES_URL =
@@ -40,6 +41,7 @@ const PROFILE = new Uint8Array(
  */
 export async function appleBenchmark() {
   for (const backend of ['sqlite', 'postgres'] as const) {
+    if (!benchBackendWanted(backend)) continue;
     let schema: { url: string; drop(): Promise<void> } | undefined;
     if (backend === 'postgres') {
       schema = await createSchema().catch(() => undefined);
@@ -63,7 +65,7 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
   const apnsPort = port + 1000;
   const server = spawn(
     process.execPath,
-    [CLI, 'serve', '--port', String(port), '--data', dataDir],
+    [...benchServerFlags(), CLI, 'serve', '--port', String(port), '--data', dataDir],
     {
       env: {
         ...process.env,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runWindowsFleet } from '../src/windows/simulator/fleet.js';
 import { BACKENDS } from '../test/helpers/backends.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
+import { benchBackendWanted, benchServerFlags } from './bench-options.js';
 
 const DEVICES = Number(process.env.BENCH_WINDOWS_DEVICES ?? 1000);
 const SESSIONS = Number(process.env.BENCH_WINDOWS_SESSIONS ?? 3);
@@ -21,6 +22,7 @@ function percentile(sorted: number[], p: number): number {
  */
 export async function windowsMdmBenchmark(): Promise<void> {
   for (const backend of BACKENDS) {
+    if (!benchBackendWanted(backend.name)) continue;
     const dataDir = mkdtempSync(join(tmpdir(), 'latch-bench-'));
     const database = await backend.serverEnv(dataDir);
     const server = await startServerProcess(
@@ -32,6 +34,7 @@ export async function windowsMdmBenchmark(): Promise<void> {
       },
       dataDir,
       60_000,
+      benchServerFlags(),
     );
     try {
       const login = await fetch(`${server.url}/api/v1/auth/login`, {

@@ -23,10 +23,11 @@ export async function startServerProcess(
   env: Record<string, string>,
   dataDir: string,
   timeoutMs = 15_000,
+  nodeFlags: string[] = [],
 ): Promise<ServerProcess> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnRandomPort(env, dataDir, timeoutMs);
+      return await startOnRandomPort(env, dataDir, timeoutMs, nodeFlags);
     } catch (error) {
       const portTaken = error instanceof Error && error.message.includes('EADDRINUSE');
       if (!portTaken || attempt === PORT_ATTEMPTS) throw error;
@@ -38,11 +39,12 @@ async function startOnRandomPort(
   env: Record<string, string>,
   dataDir: string,
   timeoutMs: number,
+  nodeFlags: string[],
 ): Promise<ServerProcess> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(
     process.execPath,
-    [LATCH_CLI, 'serve', '--port', String(port), '--data', dataDir],
+    [...nodeFlags, LATCH_CLI, 'serve', '--port', String(port), '--data', dataDir],
     {
       env: { ...process.env, LATCH_LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +54,9 @@ async function startOnRandomPort(
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => resolve(code)),
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import type {
   CommandChannel,
   CommandQueueStore,
+  ClaimOptions,
   CommandStatus,
   QueuedCommand,
 } from '../roles/command-queue.js';
@@ -10,8 +12,12 @@ import { inTransaction } from './executor.js';
 import type { CommandsTable } from './schema-command-queue.js';
 import './schema-command-queue.js';
 
-/** Statuses a command can still leave by an answer from the device. */
-const OPEN: CommandStatus[] = ['pending', 'sent', 'not_now'];
+/**
+ * Statuses a command can still leave by an answer from the device. Written as literals, not
+ * parameters: only then can SQLite prove a query matches the commands_active partial index
+ * (with parameters it walks the device's whole command history instead).
+ */
+const isOpen = sql<boolean>`status in ('pending', 'sent', 'not_now')`;
 const BATCH = 500;
 /** How far down a device's queue one claim looks past commands whose lease is still running. */
 const CLAIM_WINDOW = 50;
@@ -58,61 +64,9 @@ export function commandQueueStore(db: Executor, dialect: 'sqlite' | 'postgres'):
       });
     },
 
-    async claimNextCommand({ channel, deviceId, now, owner, leaseMs, maxAttempts }) {
-      return inTransaction(db, async (trx) => {
-        const paused = await trx
-          .selectFrom('command_queue_pauses')
-          .select('paused_at')
-          .where('channel', '=', channel)
-          .where('device_id', '=', deviceId)
-          .executeTakeFirst();
-        if (paused) return undefined;
-
-        let query = trx
-          .selectFrom('commands')
-          .selectAll()
-          .where('channel', '=', channel)
-          .where('device_id', '=', deviceId)
-          .where('status', 'in', OPEN)
-          .orderBy('seq')
-          .limit(CLAIM_WINDOW);
-        // Row locks make a second server wait for this claim, then see the lease it took.
-        if (dialect === 'postgres') query = query.forUpdate();
-        const candidates = await query.execute();
-
-        for (const row of candidates) {
-          const leaseRunning = row.status === 'sent' && (row.lease_until ?? 0) > now;
-          if (leaseRunning) continue;
-          if (row.status === 'sent' && row.attempts >= maxAttempts) {
-            await trx
-              .updateTable('commands')
-              .set({
-                status: 'failed',
-                lease_until: null,
-                updated_at: now,
-                error: `no answer after ${row.attempts} attempts`,
-              })
-              .where('seq', '=', row.seq)
-              .execute();
-            continue;
-          }
-          const claimed = await trx
-            .updateTable('commands')
-            .set({
-              status: 'sent',
-              attempts: row.attempts + 1,
-              sent_at: now,
-              updated_at: now,
-              lease_until: now + leaseMs,
-              lease_owner: owner,
-            })
-            .where('seq', '=', row.seq)
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          return toCommand(claimed);
-        }
-        return undefined;
-      });
+    async claimNextCommand(claim) {
+      const [first] = await claimCommands(db, dialect, { ...claim, max: 1 });
+      return first;
     },
 
     async recordCommandAnswer({ channel, deviceId, commandId, status, result, error, now }) {
@@ -132,7 +86,7 @@ export function commandQueueStore(db: Executor, dialect: 'sqlite' | 'postgres'):
           .where('device_id', '=', deviceId)
           .where((eb) =>
             eb.or([
-              eb('status', 'in', OPEN),
+              isOpen,
               // A late answer to a command we gave up on is still the device's real answer.
               eb.and([eb('status', '=', 'failed'), eb('answered_at', 'is', null)]),
             ]),
@@ -200,7 +154,7 @@ export function commandQueueStore(db: Executor, dialect: 'sqlite' | 'postgres'):
         .updateTable('commands')
         .set({ status: 'cancelled', error: reason, lease_until: null, updated_at: now })
         .where('id', '=', id)
-        .where('status', 'in', OPEN)
+        .where(isOpen)
         .returningAll()
         .executeTakeFirst();
       return row && toCommand(row);
@@ -212,7 +166,7 @@ export function commandQueueStore(db: Executor, dialect: 'sqlite' | 'postgres'):
         .set({ status: 'cancelled', error: reason, lease_until: null, updated_at: now })
         .where('channel', '=', channel)
         .where('device_id', '=', deviceId)
-        .where('status', 'in', OPEN)
+        .where(isOpen)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
@@ -249,75 +203,80 @@ export function commandQueueStore(db: Executor, dialect: 'sqlite' | 'postgres'):
       return Number(result.numUpdatedRows);
     },
 
-    async claimCommands({ channel, deviceId, now, owner, leaseMs, maxAttempts, max }) {
-      if (max <= 0) return [];
-      return inTransaction(db, async (trx) => {
-        let query = trx
-          .selectFrom('commands')
-          .selectAll()
-          .where('channel', '=', channel)
-          .where('device_id', '=', deviceId)
-          .where('status', 'in', OPEN)
-          .where((eb) =>
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('command_queue_pauses')
-                  .select('paused_at')
-                  .where('command_queue_pauses.channel', '=', channel)
-                  .where('command_queue_pauses.device_id', '=', deviceId),
-              ),
-            ),
-          )
-          .orderBy('seq')
-          .limit(CLAIM_WINDOW);
-        if (dialect === 'postgres') query = query.forUpdate();
-        const candidates = await query.execute();
-
-        const exhausted: number[] = [];
-        const chosen: Selectable<CommandsTable>[] = [];
-        for (const row of candidates) {
-          if (chosen.length === max) break;
-          if (row.status === 'sent' && (row.lease_until ?? 0) > now) continue;
-          if (row.status === 'sent' && row.attempts >= maxAttempts) exhausted.push(row.seq);
-          else chosen.push(row);
-        }
-        if (exhausted.length > 0) {
-          await trx
-            .updateTable('commands')
-            .set((eb) => ({
-              status: 'failed',
-              lease_until: null,
-              updated_at: now,
-              error: eb.val(`no answer after ${maxAttempts} attempts`),
-            }))
-            .where('seq', 'in', exhausted)
-            .execute();
-        }
-        if (chosen.length === 0) return [];
-        const claimed = await trx
-          .updateTable('commands')
-          .set((eb) => ({
-            status: 'sent',
-            attempts: eb('attempts', '+', 1),
-            sent_at: now,
-            updated_at: now,
-            lease_until: now + leaseMs,
-            lease_owner: owner,
-          }))
-          .where(
-            'seq',
-            'in',
-            chosen.map((row) => row.seq),
-          )
-          .returningAll()
-          .execute();
-        return claimed.map(toCommand).sort((a, b) => order(chosen, a.id) - order(chosen, b.id));
-      });
+    async claimCommands(claim) {
+      return claimCommands(db, dialect, claim);
     },
   };
 }
 
-function order(rows: Selectable<CommandsTable>[], id: string): number {
-  return rows.findIndex((row) => row.id === id);
+/**
+ * Leases up to `max` of the device's next commands. Candidates are read without their payloads
+ * (a device may have dozens queued); only the claimed rows come back whole.
+ */
+async function claimCommands(
+  db: Executor,
+  dialect: 'sqlite' | 'postgres',
+  { channel, deviceId, now, owner, leaseMs, maxAttempts, max }: ClaimOptions & { max: number },
+): Promise<QueuedCommand[]> {
+  if (max <= 0) return [];
+  return inTransaction(db, async (trx) => {
+    let query = trx
+      .selectFrom('commands')
+      .select(['seq', 'status', 'lease_until', 'attempts'])
+      .where('channel', '=', channel)
+      .where('device_id', '=', deviceId)
+      .where(isOpen)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('command_queue_pauses')
+              .select('paused_at')
+              .where('command_queue_pauses.channel', '=', channel)
+              .where('command_queue_pauses.device_id', '=', deviceId),
+          ),
+        ),
+      )
+      .orderBy('seq')
+      .limit(CLAIM_WINDOW);
+    // Row locks make a second server wait for this claim, then see the lease it took.
+    if (dialect === 'postgres') query = query.forUpdate();
+    const candidates = await query.execute();
+
+    const exhausted: number[] = [];
+    const chosen: number[] = [];
+    for (const row of candidates) {
+      if (chosen.length === max) break;
+      if (row.status === 'sent' && (row.lease_until ?? 0) > now) continue;
+      if (row.status === 'sent' && row.attempts >= maxAttempts) exhausted.push(row.seq);
+      else chosen.push(row.seq);
+    }
+    if (exhausted.length > 0) {
+      await trx
+        .updateTable('commands')
+        .set((eb) => ({
+          status: 'failed',
+          lease_until: null,
+          updated_at: now,
+          error: eb.val(`no answer after ${maxAttempts} attempts`),
+        }))
+        .where('seq', 'in', exhausted)
+        .execute();
+    }
+    if (chosen.length === 0) return [];
+    const claimed = await trx
+      .updateTable('commands')
+      .set((eb) => ({
+        status: 'sent',
+        attempts: eb('attempts', '+', 1),
+        sent_at: now,
+        updated_at: now,
+        lease_until: now + leaseMs,
+        lease_owner: owner,
+      }))
+      .where('seq', 'in', chosen)
+      .returningAll()
+      .execute();
+    return claimed.sort((a, b) => a.seq - b.seq).map(toCommand);
+  });
 }
