@@ -193,6 +193,51 @@ for (const backend of BACKENDS) {
       assert.deepEqual(state.body.state.volumes, IDLE_STATE.volumes);
     });
 
+    it('tells an idle agent within a second of a policy another server assigned', async () => {
+      const { body } = await enrollAgent(app, token, {
+        serialNumber: 'GEN-1',
+        hardwareUuid: 'HW-GEN',
+      });
+      const secret = body.deviceSecret as string;
+      const checkIn = (etag: string) =>
+        agentApi(app, secret, '/agent/v1/checkin', {
+          method: 'POST',
+          body: { stateHash: 'g1', settingsEtag: etag },
+        });
+      const first = await agentApi(app, secret, '/agent/v1/checkin', {
+        method: 'POST',
+        body: { stateHash: 'g1', state: IDLE_STATE },
+      });
+      const etag = first.body.settings.etag as string;
+      assert.equal((await checkIn(etag)).body.settings.changed, false);
+
+      // Written straight to the database, as another server sharing it would.
+      const policy = await app.storage.createPolicy({
+        kind: 'storage-restriction',
+        name: 'Assigned elsewhere',
+        settings: { mode: 'block' },
+      });
+      await app.storage.assign({
+        targetKind: 'policy',
+        targetId: policy.id,
+        subjectKind: 'device',
+        subjectId: body.deviceId,
+      });
+      const assignedAt = Date.now();
+      let answer = await checkIn(etag);
+      while (!answer.body.settings.changed && Date.now() - assignedAt < 3000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = await checkIn(etag);
+      }
+
+      assert.equal(answer.body.settings.changed, true);
+      assert.ok(Date.now() - assignedAt < 1500, `noticed after ${Date.now() - assignedAt} ms`);
+      const settings = await agentApi(app, secret, '/agent/v1/settings');
+      assert.equal(settings.body.etag, answer.body.settings.etag);
+      assert.equal(settings.body.settings.storageRestriction.policyId, policy.id);
+      assert.equal(settings.body.settings.storageRestriction.mode, 'block');
+    });
+
     it('serves the settings with an ETag and 304 when unchanged', async () => {
       const { body } = await enrollAgent(app, token, {
         serialNumber: 'SET-1',

@@ -127,6 +127,48 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await storage.policiesForDevice(devices[2]!), []);
     });
 
+    it('raises the policy-assignment generation on every write that can change a device', async () => {
+      const seen = [await storage.policyAssignmentsGeneration()];
+      const raisedBy = async (write: () => Promise<unknown>) => {
+        await write();
+        const now = await storage.policyAssignmentsGeneration();
+        assert.ok(now > seen.at(-1)!, `${now} after ${seen.at(-1)}`);
+        seen.push(now);
+      };
+      const untouched = async (read: () => Promise<unknown>) => {
+        await read();
+        assert.equal(await storage.policyAssignmentsGeneration(), seen.at(-1));
+      };
+      let policyId = '';
+      let groupId = '';
+      let assignmentId = '';
+
+      await raisedBy(async () => {
+        policyId = (
+          await storage.createPolicy({ kind: 'storage-restriction', name: 'Gen', settings: block })
+        ).id;
+      });
+      await raisedBy(() => storage.updatePolicy(policyId, { settings: { mode: 'audit' } }));
+      await untouched(async () => {
+        groupId = (await storage.createGroup({ name: 'Generation group' })).id;
+      });
+      await raisedBy(() => storage.addMembers(groupId, [devices[0]!]));
+      await raisedBy(async () => {
+        assignmentId = (
+          await storage.assign({
+            targetKind: 'policy',
+            targetId: policyId,
+            subjectKind: 'group',
+            subjectId: groupId,
+          })
+        ).id;
+      });
+      await untouched(() => storage.policiesForDevice(devices[0]!));
+      await raisedBy(() => storage.removeMembers(groupId, [devices[0]!]));
+      await raisedBy(() => storage.unassign(assignmentId));
+      await raisedBy(() => storage.deletePolicy(policyId));
+    });
+
     it('keeps the last extension state an agent reported, absent before any', async () => {
       assert.equal(await storage.getExtensionState(devices[1]!), 'absent');
 

@@ -20,7 +20,7 @@ import { recordReportedState } from './agent-checkin.js';
 import type { AgentEnrollment, AgentEnrollmentRequest } from './agent-enrollment.js';
 import { enrollAgent } from './agent-enrollment.js';
 import type { AgentSettings, AssignedPolicy } from './agent-settings.js';
-import { computeAgentSettings, settingsEtag } from './agent-settings.js';
+import { canonicalJson, computeAgentSettings, settingsEtag } from './agent-settings.js';
 import { AgentTasks } from './agent-tasks.js';
 import { LastSeenRecorder } from './last-seen-recorder.js';
 
@@ -30,7 +30,10 @@ import { LastSeenRecorder } from './last-seen-recorder.js';
  */
 export type AgentPolicySource = (storage: Storage, deviceId: string) => Promise<AssignedPolicy[]>;
 
-const ORGANISATION_SETTINGS_TTL_MS = 1000;
+/** How stale the organisation settings and the policy-assignment generation may be read. */
+const SHARED_STATE_TTL_MS = 1000;
+/** Settings ETags remembered per device; past this many, the memory starts over. */
+const MAX_CACHED_ETAGS = 200_000;
 
 export const NO_POLICIES: AgentPolicySource = async () => [];
 
@@ -43,6 +46,12 @@ export interface AgentChannelOptions {
   policies?: AgentPolicySource;
   /** How often an idle agent checks in. */
   checkinIntervalSeconds?: number;
+}
+
+/** The organisation settings with a key that is equal exactly when the settings are. */
+interface KeyedOrganisationSettings {
+  settings: OrganisationSettings;
+  key: string;
 }
 
 /** The device an agent request proved to be, with what the database said of it then. */
@@ -86,7 +95,13 @@ export class AgentChannel {
   /** Tasks for agents: queue, list, cancel, follow results. */
   readonly tasks: AgentTasks;
   #authority: Promise<AgentCertificateAuthority> | undefined;
-  #organisation: { value: Promise<OrganisationSettings>; at: number } | undefined;
+  #organisation: { value: Promise<KeyedOrganisationSettings>; at: number } | undefined;
+  #generation: { value: Promise<number>; at: number } | undefined;
+  /**
+   * Each device's settings ETag with the state it was computed from (policy-assignment
+   * generation and organisation settings), so an idle check-in need not read its policies.
+   */
+  readonly #etags = new Map<string, { basis: string; etag: string }>();
 
   constructor(options: AgentChannelOptions) {
     this.#storage = options.storage;
@@ -137,17 +152,50 @@ export class AgentChannel {
 
   /** The agent settings the device must hold now, with their ETag. */
   async settingsFor(deviceId: string): Promise<{ settings: AgentSettings; etag: string }> {
+    // The basis is read before the policies, so a change in between makes the next basis differ.
+    const basis = await this.#settingsBasis();
     const [organisation, policies] = await Promise.all([
       this.#organisationSettings(),
       this.#policies(this.#storage, deviceId),
     ]);
     const settings = computeAgentSettings({
       deviceId,
-      organisation,
+      organisation: organisation.settings,
       policies,
       checkinIntervalSeconds: this.#checkinIntervalSeconds,
     });
-    return { settings, etag: settingsEtag(settings) };
+    const etag = settingsEtag(settings);
+    if (this.#etags.size >= MAX_CACHED_ETAGS) this.#etags.clear();
+    this.#etags.set(deviceId, { basis, etag });
+    return { settings, etag };
+  }
+
+  /** The device's settings ETag: remembered while nothing it depends on changed. */
+  async #settingsEtag(deviceId: string): Promise<string> {
+    const basis = await this.#settingsBasis();
+    const known = this.#etags.get(deviceId);
+    if (known?.basis === basis) return known.etag;
+    return (await this.settingsFor(deviceId)).etag;
+  }
+
+  /** What every device's settings are computed from besides its own policies. */
+  async #settingsBasis(): Promise<string> {
+    const [generation, organisation] = await Promise.all([
+      this.#policyGeneration(),
+      this.#organisationSettings(),
+    ]);
+    return `${generation}|${organisation.key}`;
+  }
+
+  /** The storage's policy-assignment generation, read at most once a second. */
+  #policyGeneration(): Promise<number> {
+    const now = Date.now();
+    if (!this.#generation || now - this.#generation.at > SHARED_STATE_TTL_MS) {
+      const value = this.#storage.policyAssignmentsGeneration();
+      this.#generation = { value, at: now };
+      value.catch(() => (this.#generation = undefined));
+    }
+    return this.#generation.value;
   }
 
   /**
@@ -158,9 +206,9 @@ export class AgentChannel {
   async checkIn(agent: AgentIdentity, report: AgentCheckinReport): Promise<AgentCheckinAnswer> {
     const now = Date.now();
     this.#lastSeen.seen(agent.deviceId, now);
-    const [{ sendState }, { etag }] = await Promise.all([
+    const [{ sendState }, etag] = await Promise.all([
       recordReportedState(this.#storage, agent, report, now),
-      this.settingsFor(agent.deviceId),
+      this.#settingsEtag(agent.deviceId),
     ]);
     return {
       settings: { etag, changed: etag !== report.settingsEtag },
@@ -207,10 +255,13 @@ export class AgentChannel {
    * The organisation settings, read at most once a second: every check-in needs them, and a
    * change reaching agents a second later changes nothing for anyone.
    */
-  #organisationSettings(): Promise<OrganisationSettings> {
+  #organisationSettings(): Promise<KeyedOrganisationSettings> {
     const now = Date.now();
-    if (!this.#organisation || now - this.#organisation.at > ORGANISATION_SETTINGS_TTL_MS) {
-      const value = readSettings(this.#storage);
+    if (!this.#organisation || now - this.#organisation.at > SHARED_STATE_TTL_MS) {
+      const value = readSettings(this.#storage).then((settings) => ({
+        settings,
+        key: canonicalJson(settings),
+      }));
       this.#organisation = { value, at: now };
       value.catch(() => (this.#organisation = undefined));
     }

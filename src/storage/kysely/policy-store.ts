@@ -113,6 +113,15 @@ export function policyStore(db: Executor): PolicyStore {
       return rows.map(toPolicy);
     },
 
+    async policyAssignmentsGeneration() {
+      const row = await db
+        .selectFrom('change_counters')
+        .select('value')
+        .where('name', '=', 'policy_assignments')
+        .executeTakeFirstOrThrow();
+      return row.value;
+    },
+
     async recordExtensionState(deviceId, state, at = Date.now()) {
       await db
         .insertInto('device_extension_states')

@@ -16,8 +16,15 @@ export interface DeviceExtensionStatesTable {
   updated_at: number;
 }
 
+/** Counters raised by triggers (migration 011); see PolicyStore.policyAssignmentsGeneration. */
+export interface ChangeCountersTable {
+  name: string;
+  value: number;
+}
+
 declare module './schema.js' {
   interface Database {
+    change_counters: ChangeCountersTable;
     policies: PoliciesTable;
     device_extension_states: DeviceExtensionStatesTable;
   }

@@ -30,6 +30,11 @@ export interface PolicyStore {
   deletePolicy(id: string): Promise<boolean>;
   /** The policies assigned to a device directly or through its groups, each once, by name. */
   policiesForDevice(deviceId: string): Promise<StoredPolicy[]>;
+  /**
+   * A number that grows with every write to policies, assignments or group memberships, on any
+   * server: equal numbers mean no device's assigned policies changed in between.
+   */
+  policyAssignmentsGeneration(): Promise<number>;
   /** Records the state of the agent's system extension as seen at `at` (default now). */
   recordExtensionState(deviceId: string, state: ExtensionState, at?: number): Promise<void>;
   /**
