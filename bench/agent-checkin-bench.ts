@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStorage } from '../src/main.js';
 import type { AgentCheckinAnswer } from '../src/service/agent/agent-checkin.js';
 import { generateToken, hashToken } from '../src/service/tokens.js';
-import { benchServerFlags } from './bench-options.js';
+import { benchServerFlags, processCpuSeconds } from './bench-options.js';
 
 const CLI = fileURLToPath(new URL('../../bin/latch.js', import.meta.url));
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 5000);
@@ -56,7 +56,7 @@ export async function agentCheckinBenchmark() {
     });
 
     const latencies: number[] = [];
-    const cpuBefore = cpuSeconds(child.pid);
+    const cpuBefore = processCpuSeconds(child.pid);
     const deadline = performance.now() + DURATION_MS;
     let next = 0;
     const started = performance.now();
@@ -77,7 +77,7 @@ export async function agentCheckinBenchmark() {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    const serverCpu = cpuSeconds(child.pid) - cpuBefore;
+    const serverCpu = processCpuSeconds(child.pid) - cpuBefore;
     latencies.sort((a, b) => a - b);
     const at = (q: number) =>
       latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
@@ -181,11 +181,4 @@ async function waitForHealth() {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
-}
-
-/** User plus system CPU seconds a process has used, from /proc (Linux). */
-function cpuSeconds(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // After the command name: utime and stime are fields 12 and 13, in clock ticks (100 a second).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

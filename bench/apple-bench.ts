@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { buildPlist } from '../src/apple/mdm-plist.js';
 import { openStorage } from '../src/main.js';
 import { CommandQueue } from '../src/service/command-queue.js';
 import { connect } from '../src/storage/kysely/connect.js';
-import { benchBackendWanted, benchServerFlags } from './bench-options.js';
+import { benchBackendWanted, benchServerFlags, processCpuSeconds } from './bench-options.js';
 
 const CLI = fileURLToPath(new URL('../../bin/latch.js', import.meta.url));
 const POSTGRES_URL =
@@ -134,7 +134,7 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
       cursor = page.nextCursor;
     } while (cursor);
 
-    const cpuBefore = cpuSeconds(server);
+    const cpuBefore = processCpuSeconds(server.pid);
     const started = performance.now();
     for (let round = 0; round < ROUNDS; round++) {
       await api('/api/v1/apple/commands', {
@@ -146,7 +146,7 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
     const target = DEVICES * ROUNDS;
     await progress.until((line) => line === `acknowledged ${target}`);
     const seconds = (performance.now() - started) / 1000;
-    const serverCpu = cpuSeconds(server) - cpuBefore;
+    const serverCpu = processCpuSeconds(server.pid) - cpuBefore;
     simulator.kill('SIGTERM');
     const report = JSON.parse(await progress.stdout()) as {
       roundTrips: { perSecond: number; p50Ms: number; p99Ms: number };
@@ -220,11 +220,6 @@ async function enqueues(backend: string, databaseUrl: string | undefined) {
     await storage.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-function cpuSeconds(child: ChildProcess): number {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function lines(child: ChildProcess) {

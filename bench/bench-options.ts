@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Node flags for a benchmark's `latch serve` process. LATCH_BENCH_PROFILE=DIR writes a V8 CPU
  * profile of the server (not of the simulator or the bench) into DIR when the server stops, so
@@ -14,4 +16,11 @@ export function benchServerFlags(): string[] {
 export function benchBackendWanted(name: 'sqlite' | 'postgres'): boolean {
   const wanted = process.env.LATCH_BENCH_BACKENDS;
   return !wanted || wanted.split(',').includes(name);
+}
+
+/** CPU seconds (user + system, every thread) a process has used so far, from /proc. */
+export function processCpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // After the command name: utime and stime are fields 12 and 13, in clock ticks (100 a second).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

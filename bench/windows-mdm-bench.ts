@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { runWindowsFleet } from '../src/windows/simulator/fleet.js';
 import { BACKENDS } from '../test/helpers/backends.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
-import { benchBackendWanted, benchServerFlags } from './bench-options.js';
+import { benchBackendWanted, benchServerFlags, processCpuSeconds } from './bench-options.js';
 
 const DEVICES = Number(process.env.BENCH_WINDOWS_DEVICES ?? 1000);
-const SESSIONS = Number(process.env.BENCH_WINDOWS_SESSIONS ?? 3);
-const CONCURRENCY = Number(process.env.BENCH_WINDOWS_CONCURRENCY ?? 64);
+const SESSIONS = Number(process.env.BENCH_WINDOWS_SESSIONS ?? 10);
+// Requests in flight at once: enough to keep the server busy without queueing most of the
+// latency; BENCH_WINDOWS_CONCURRENCY=64 shows the queueing.
+const CONCURRENCY = Number(process.env.BENCH_WINDOWS_CONCURRENCY ?? 32);
 const PASSWORD = 'bench password 1234';
 
 function percentile(sorted: number[], p: number): number {
@@ -44,7 +46,12 @@ export async function windowsMdmBenchmark(): Promise<void> {
       });
       const { token } = (await login.json()) as { token: string };
       const enrolStart = performance.now();
+      const cpuAtStart = { server: 0, simulator: process.cpuUsage() };
       const report = await runWindowsFleet({
+        onManagementStart: () => {
+          cpuAtStart.server = processCpuSeconds(server.child.pid);
+          cpuAtStart.simulator = process.cpuUsage();
+        },
         server: server.url,
         adminToken: token,
         devices: DEVICES,
@@ -55,6 +62,9 @@ export async function windowsMdmBenchmark(): Promise<void> {
         clientCertHeader: 'x-client-cert',
       });
       const seconds = report.managementMs / 1000;
+      const serverCpu = processCpuSeconds(server.child.pid) - cpuAtStart.server;
+      const simulator = process.cpuUsage(cpuAtStart.simulator);
+      const simulatorCpu = (simulator.user + simulator.system) / 1e6;
       const sorted = [...report.latencies].sort((a, b) => a - b);
       console.log(
         JSON.stringify({
@@ -69,6 +79,9 @@ export async function windowsMdmBenchmark(): Promise<void> {
           p99Ms: Number(percentile(sorted, 99).toFixed(1)),
           enrolmentSeconds: Number(((performance.now() - enrolStart) / 1000 - seconds).toFixed(1)),
           concurrency: CONCURRENCY,
+          serverCpuSeconds: Number(serverCpu.toFixed(1)),
+          simulatorCpuSeconds: Number(simulatorCpu.toFixed(1)),
+          managementSeconds: Number(seconds.toFixed(1)),
         }),
       );
     } finally {

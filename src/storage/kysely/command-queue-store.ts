@@ -19,7 +19,10 @@ import './schema-command-queue.js';
  */
 const isOpen = sql<boolean>`status in ('pending', 'sent', 'not_now')`;
 const BATCH = 500;
-/** How far down a device's queue one claim looks past commands whose lease is still running. */
+/**
+ * How far down a device's queue one claim looks past commands whose lease is still running.
+ * A literal in the SQL: with `LIMIT ?` SQLite plans the ordered read three times slower.
+ */
 const CLAIM_WINDOW = 50;
 
 function toCommand(row: Selectable<CommandsTable>): QueuedCommand {
@@ -238,7 +241,7 @@ async function claimCommands(
         ),
       )
       .orderBy('seq')
-      .limit(CLAIM_WINDOW);
+      .limit(sql.lit(CLAIM_WINDOW));
     // Row locks make a second server wait for this claim, then see the lease it took.
     if (dialect === 'postgres') query = query.forUpdate();
     const candidates = await query.execute();

@@ -28,6 +28,8 @@ export interface FleetOptions {
   /** Over http://: the header the trusted proxy would forward the certificate in. */
   clientCertHeader: string;
   signal?: AbortSignal | undefined;
+  /** Called once every device is enrolled, as the OMA-DM part starts (benchmarks time it). */
+  onManagementStart?: (() => void) | undefined;
 }
 
 export interface FleetReport {
@@ -244,6 +246,7 @@ export async function runWindowsFleet(options: FleetOptions): Promise<FleetRepor
     }
     report.sessions += 1;
   };
+  options.onManagementStart?.();
   const deadline = Date.now() + options.durationMs;
   const started = performance.now();
   await Promise.all(
