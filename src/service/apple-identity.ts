@@ -1,7 +1,8 @@
-import { KeyObject, X509Certificate, webcrypto } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { CertificateAuthority } from '../apple/certificate-authority.js';
 import { issuedBy } from '../apple/certificate-authority.js';
-import { digestMatches, parseSignature, verifySignature } from '../apple/cms.js';
+import { parseSignature, verifySignature } from '../apple/cms.js';
 import type { ParsedSignature } from '../apple/cms.js';
 import { appleBadSignature, appleNotEnrolled } from '../errors.js';
 import type { AppleMdmStore } from '../storage/storage.js';
@@ -11,13 +12,10 @@ export interface KnownIdentity {
   deviceId: string;
   udid: string;
   certificateDer: Buffer;
-  key: VerifyKey;
+  key: KeyObject;
   enrolled: boolean;
 }
 
-type VerifyKey = webcrypto.CryptoKey | KeyObject;
-
-const ECDSA = { name: 'ECDSA', hash: 'SHA-256' } as const;
 const MAX_CACHED = 200_000;
 
 /** The Mdm-Signature header decoded, or a 401 naming what is wrong with it. */
@@ -37,8 +35,9 @@ export function readSignatureHeader(header: string | string[] | undefined): Pars
 /**
  * Checks a message's signature against the identity recorded at Authenticate, from a cache that
  * is reloaded from storage when it disagrees (another server may have seen a re-enrolment).
- * ECDSA signatures by P-256 identities (the ones Latch issues) are verified with WebCrypto, which
- * runs off the event loop; other keys go through node:crypto.
+ * Signatures are checked synchronously: WebCrypto's verify runs off the event loop but costs
+ * about twice the CPU (measured 123 µs against 67 µs for P-256), and CPU is what a busy server
+ * lacks.
  */
 export class IdentityVerifier {
   readonly #store: AppleMdmStore;
@@ -60,7 +59,7 @@ export class IdentityVerifier {
         continue;
       }
       if (!issuedBy(this.#ca, cert)) continue;
-      if (await this.#check(signature, body, cert.publicKey)) return cert;
+      if (verifySignature(signature, body, cert.publicKey)) return cert;
     }
     throw appleBadSignature('the message is not signed by an identity issued by Latch');
   }
@@ -72,10 +71,10 @@ export class IdentityVerifier {
     body: Uint8Array,
   ): Promise<KnownIdentity> {
     const cached = this.#cache.get(udid);
-    if (cached && (await this.#check(signature, body, cached.key))) return cached;
+    if (cached && verifySignature(signature, body, cached.key)) return cached;
     const fresh = await this.#load(udid);
     if (!fresh) throw appleNotEnrolled(udid);
-    if (fresh !== cached && (await this.#check(signature, body, fresh.key))) return fresh;
+    if (fresh !== cached && verifySignature(signature, body, fresh.key)) return fresh;
     throw appleBadSignature(`the message is not signed by the identity enrolled for ${udid}`);
   }
 
@@ -92,55 +91,11 @@ export class IdentityVerifier {
       deviceId: enrollment.deviceId,
       udid,
       certificateDer: cert.raw,
-      key: await importKey(cert),
+      key: cert.publicKey,
       enrolled: enrollment.enrolled,
     };
     if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
     this.#cache.set(udid, identity);
     return identity;
   }
-
-  async #check(signature: ParsedSignature, body: Uint8Array, key: VerifyKey): Promise<boolean> {
-    if (key instanceof KeyObject) return verifySignature(signature, body, key);
-    if (!signature.signedAttributes || signature.digest !== 'sha256') return false;
-    if (!digestMatches(signature, body)) return false;
-    try {
-      return await webcrypto.subtle.verify(
-        ECDSA,
-        key,
-        derToP1363(signature.signature),
-        signature.signedAttributes,
-      );
-    } catch {
-      return false;
-    }
-  }
-}
-
-async function importKey(cert: X509Certificate): Promise<VerifyKey> {
-  const key = cert.publicKey;
-  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
-    return webcrypto.subtle.importKey(
-      'spki',
-      key.export({ type: 'spki', format: 'der' }),
-      { name: 'ECDSA', namedCurve: 'P-256' },
-      false,
-      ['verify'],
-    );
-  }
-  return key;
-}
-
-/** ECDSA-Sig-Value (DER) to the r||s form WebCrypto verifies. */
-function derToP1363(der: Buffer): Buffer {
-  const out = Buffer.alloc(64);
-  let p = 2 + (der[1]! & 0x80 ? der[1]! & 0x7f : 0);
-  for (let i = 0; i < 2; i++) {
-    const length = der[p + 1]!;
-    let value = der.subarray(p + 2, p + 2 + length);
-    while (value.length > 32 && value[0] === 0) value = value.subarray(1);
-    value.copy(out, i * 32 + 32 - value.length);
-    p += 2 + length;
-  }
-  return out;
 }
