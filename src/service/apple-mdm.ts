@@ -201,7 +201,7 @@ export class AppleMdmService {
       });
       // Nothing queued for a previous enrolment survives a new one.
       await s.clearQueue('apple', device.id, 'the device enrolled again', now);
-      await s.resumeQueue('apple', device.id);
+      await s.resumeQueues('apple', [device.id]);
     });
     this.#identities.forget(udid);
   }
@@ -246,7 +246,7 @@ export class AppleMdmService {
         now,
       );
       // A check-in is one of the events after which delivery resumes after NotNow.
-      await s.resumeQueue('apple', deviceId);
+      await s.resumeQueues('apple', [deviceId]);
       return before?.tokenUpdatedAt === null;
     });
     if (first) this.#onFirstTokenUpdate?.(deviceId);

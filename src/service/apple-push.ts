@@ -27,7 +27,10 @@ export class ApplePusher {
   async push(deviceIds: string[]): Promise<number> {
     if (deviceIds.length === 0) return 0;
     const targets = await this.#storage.applePushTargets(deviceIds);
-    for (const target of targets) await this.#storage.resumeQueue('apple', target.deviceId);
+    await this.#storage.resumeQueues(
+      'apple',
+      targets.map((t) => t.deviceId),
+    );
     if (!this.#client || targets.length === 0) return 0;
     const byToken = new Map(targets.map((t) => [t.pushToken, t.deviceId]));
     const results = await this.#client.push(

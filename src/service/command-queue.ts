@@ -123,7 +123,7 @@ export class CommandQueue {
 
   /** A push sent or a check-in received: delivery may start again after a NotNow. */
   resume(channel: CommandChannel, deviceId: string) {
-    return this.#store.resumeQueue(channel, deviceId);
+    return this.#store.resumeQueues(channel, [deviceId]);
   }
 
   /** Re-enrolment: nothing queued for the old enrolment survives it. */

@@ -182,12 +182,17 @@ export function commandQueueStore(db: Executor, dialect: 'sqlite' | 'postgres'):
         .execute();
     },
 
-    async resumeQueue(channel, deviceId) {
-      await db
-        .deleteFrom('command_queue_pauses')
-        .where('channel', '=', channel)
-        .where('device_id', '=', deviceId)
-        .execute();
+    async resumeQueues(channel, deviceIds) {
+      if (deviceIds.length === 0) return;
+      await inTransaction(db, async (trx) => {
+        for (let i = 0; i < deviceIds.length; i += BATCH) {
+          await trx
+            .deleteFrom('command_queue_pauses')
+            .where('channel', '=', channel)
+            .where('device_id', 'in', deviceIds.slice(i, i + BATCH))
+            .execute();
+        }
+      });
     },
 
     async failExhaustedCommands(now, maxAttempts) {

@@ -113,7 +113,8 @@ export interface CommandQueueStore {
     now: number,
   ): Promise<number>;
   pauseQueue(channel: CommandChannel, deviceId: string, now: number): Promise<void>;
-  resumeQueue(channel: CommandChannel, deviceId: string): Promise<void>;
+  /** Lifts a NotNow pause from each of the devices' queues, in one statement per 500 devices. */
+  resumeQueues(channel: CommandChannel, deviceIds: readonly string[]): Promise<void>;
   /** Marks failed the sent commands whose last lease ran out after `maxAttempts` tries. */
   failExhaustedCommands(now: number, maxAttempts: number): Promise<number>;
   /**
