@@ -37,18 +37,21 @@ export async function handleManagementMessage(
   body: string,
   now = Date.now(),
 ): Promise<ManagementOutcome> {
-  const enrollment = await deps.storage.findWindowsEnrollment(fingerprint);
-  if (!enrollment) {
-    return refused(401, 'windows_device_unknown', 'the client certificate is not enrolled');
-  }
-  const message = parseSyncml(body);
-  if (message.header.source !== enrollment.hardwareDeviceId) {
-    return refused(403, 'windows_device_mismatch', 'SyncHdr Source is not the enrolled device');
-  }
-
-  const { reply, recorded, sent } = await deps.storage.transaction((storage) =>
-    exchange(deps, storage, enrollment, message, now),
-  );
+  // The enrolment (with its session) is read in the transaction that updates it, so two
+  // messages of one device never both build on the same session state.
+  const outcome = await deps.storage.transaction(async (storage) => {
+    const enrollment = await storage.findWindowsEnrollment(fingerprint);
+    if (!enrollment) {
+      return refused(401, 'windows_device_unknown', 'the client certificate is not enrolled');
+    }
+    const message = parseSyncml(body);
+    if (message.header.source !== enrollment.hardwareDeviceId) {
+      return refused(403, 'windows_device_mismatch', 'SyncHdr Source is not the enrolled device');
+    }
+    return { enrollment, ...(await exchange(deps, storage, enrollment, message, now)) };
+  });
+  if ('kind' in outcome) return outcome;
+  const { enrollment, reply, recorded, sent } = outcome;
   if (recorded.length > 0) deps.windowsCommands.notifyAnswered(recorded);
   return {
     kind: 'reply',
