@@ -22,8 +22,6 @@ export interface Config {
   /** Each device's agent request budget: a burst, refilled at so many a minute. */
   agentRatePerMinute: number;
   agentRateBurst: number;
-  /** Header in which a TLS-terminating proxy forwards the agent's client certificate. */
-  agentCertificateHeader: string | undefined;
   /** A sent command unanswered this long is handed out again. */
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
@@ -119,7 +117,6 @@ export function readConfig(
     agentCheckinIntervalSeconds: positive(env, 'LATCH_AGENT_CHECKIN_INTERVAL', 60),
     agentRatePerMinute: positive(env, 'LATCH_AGENT_RATE_PER_MINUTE', 120),
     agentRateBurst: positive(env, 'LATCH_AGENT_RATE_BURST', 30),
-    agentCertificateHeader: env.LATCH_AGENT_CERT_HEADER?.toLowerCase() || undefined,
     host: env.HOST ?? '0.0.0.0',
     port,
     dataDir,

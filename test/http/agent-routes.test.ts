@@ -21,7 +21,10 @@ for (const backend of BACKENDS) {
     let app: TestApp;
     let token: string;
     before(async () => {
-      app = await startTestApp(backend, { LATCH_AGENT_CERT_HEADER: CERT_HEADER });
+      app = await startTestApp(backend, {
+        LATCH_CLIENT_CERT_HEADER: CERT_HEADER,
+        LATCH_TRUSTED_PROXIES: '127.0.0.1',
+      });
       token = await newEnrollmentToken(app, 50);
     });
     after(() => app.close());
@@ -463,6 +466,37 @@ describe('agent rate limit', () => {
         ((await limited.json()) as { error: { code: string } }).error.code,
         'rate_limited',
       );
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('agent certificates forwarded by a proxy', () => {
+  it('counts a forwarded certificate only from an address in LATCH_TRUSTED_PROXIES', async () => {
+    // The test client connects from 127.0.0.1, which this server does not trust.
+    const app = await startTestApp(BACKENDS[0]!, {
+      LATCH_CLIENT_CERT_HEADER: CERT_HEADER,
+      LATCH_TRUSTED_PROXIES: '192.0.2.10',
+    });
+    try {
+      const { csrPem } = await createKeyAndCsr('C02PROXY001');
+      const enrolled = await enrollAgent(app, await newEnrollmentToken(app), {
+        serialNumber: 'PROXY-1',
+        csr: csrPem,
+      });
+      const forwarded = { [CERT_HEADER]: encodeURIComponent(enrolled.body.certificatePem) };
+
+      const alone = await app.api('/agent/v1/settings', {
+        headers: { authorization: '', ...forwarded },
+      });
+      const withSecret = await agentApi(app, enrolled.body.deviceSecret, '/agent/v1/settings', {
+        headers: forwarded,
+      });
+
+      assert.equal(alone.status, 401);
+      assert.equal(alone.body.error.code, 'unauthenticated');
+      assert.equal(withSecret.status, 200);
     } finally {
       await app.close();
     }

@@ -25,7 +25,7 @@ export function agentRoutes(app: FastifyInstance, context: AppContext) {
       perMinute: config.agentRatePerMinute,
       burst: config.agentRateBurst,
     }),
-    certificateHeader: config.agentCertificateHeader,
+    config,
   };
 
   app.post<{ Body: typeof EnrollBody.static }>(
