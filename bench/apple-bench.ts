@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism as cores, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -152,6 +152,7 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
       roundTrips: { perSecond: number; p50Ms: number; p99Ms: number };
       ceiling: { perSecond: number; p50Ms: number; p99Ms: number };
       cpuSeconds: number;
+      commandCpuSeconds: number;
     };
     const rt = report.roundTrips;
     console.log(
@@ -164,9 +165,13 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
         `(p50 ${report.ceiling.p50Ms} ms, p99 ${report.ceiling.p99Ms} ms); ` +
         `round trips = ${((rt.perSecond / report.ceiling.perSecond) * 100).toFixed(0)} % of it`,
     );
+    const perTrip = (cpu: number) => ((cpu / target) * 1000).toFixed(2);
+    const bound = cores() / ((serverCpu + report.commandCpuSeconds) / target);
     console.log(
-      `${backend}: server CPU ${serverCpu.toFixed(1)} s over the round trips; ` +
-        `simulator CPU ${report.cpuSeconds} s over its whole run (enrolment included)`,
+      `${backend}: CPU per round trip: server ${perTrip(serverCpu)} ms, simulator ` +
+        `${perTrip(report.commandCpuSeconds)} ms; on ${cores()} cores the pair can do at most ` +
+        `${Math.round(bound)} round trips/s (simulator ${report.cpuSeconds} s CPU in all, ` +
+        `enrolment included)`,
     );
   } finally {
     server.kill('SIGTERM');

@@ -33,6 +33,8 @@ export interface FleetReport {
   roundTrips: { perSecond: number; p50Ms: number; p99Ms: number };
   ceiling?: { perSecond: number; p50Ms: number; p99Ms: number };
   cpuSeconds: number;
+  /** CPU seconds this process spent from the first command received to the end. */
+  commandCpuSeconds: number;
 }
 
 interface Reply {
@@ -109,6 +111,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     profilesInstalled: 0,
     roundTrips: { perSecond: 0, p50Ms: 0, p99Ms: 0 },
     cpuSeconds: 0,
+    commandCpuSeconds: 0,
   };
 
   if (options.ceilingMs) {
@@ -133,6 +136,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
 
   const latencies: number[] = [];
   let firstCommandAt = 0;
+  let cpuAtFirstCommand: NodeJS.CpuUsage | undefined;
   let lastAnswerAt = 0;
   const draining = new Map<SimulatedDevice, boolean>();
   const devices: SimulatedDevice[] = [];
@@ -161,7 +165,10 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
       let reply = await connect(device.idle());
       while (reply.status === 200 && reply.body.length > 0) {
         report.commands.received++;
-        if (firstCommandAt === 0) firstCommandAt = performance.now();
+        if (firstCommandAt === 0) {
+          firstCommandAt = performance.now();
+          cpuAtFirstCommand = process.cpuUsage();
+        }
         const answer = device.answer(reply.body);
         reply = await connect(answer);
         latencies.push(reply.ms);
@@ -226,8 +233,10 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     perSecond: seconds > 0 ? Math.round(latencies.length / seconds) : 0,
     ...percentiles(latencies),
   };
-  const cpu = process.cpuUsage(cpuStart);
-  report.cpuSeconds = Math.round((cpu.user + cpu.system) / 10_000) / 100;
+  const cpuSeconds = (usage: NodeJS.CpuUsage) =>
+    Math.round((usage.user + usage.system) / 1e4) / 100;
+  report.cpuSeconds = cpuSeconds(process.cpuUsage(cpuStart));
+  if (cpuAtFirstCommand) report.commandCpuSeconds = cpuSeconds(process.cpuUsage(cpuAtFirstCommand));
   return report;
 }
 
