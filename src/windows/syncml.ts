@@ -3,10 +3,10 @@ import {
   XmlRefusedError,
   decodeXmlText,
   escapeXml,
-  hardenedParser,
-  parseHardened,
+  refuseDeclarations,
 } from './hardened-xml.js';
 import type { XmlLimits } from './hardened-xml.js';
+import { readXmlTree } from './xml-tree.js';
 
 /**
  * SyncML 1.2 as OMA-DM and Windows MDM use it ([MS-MDM], OMA-DM Representation Protocol):
@@ -72,18 +72,8 @@ export interface SyncmlMessage {
 }
 
 const ARRAYS = new Set<string>([...SYNCML_VERBS, 'Item']);
-const parsers = new Map<string, ReturnType<typeof hardenedParser>>();
-
-function parserFor(limits: XmlLimits) {
-  const key = `${limits.maxBytes}:${limits.maxDepth}`;
-  let parser = parsers.get(key);
-  if (!parser) {
-    // Data may hold inline XML (Exec StoreInstall); keep it raw and decode per format.
-    parser = hardenedParser(ARRAYS, limits, ['*.Data']);
-    parsers.set(key, parser);
-  }
-  return parser;
-}
+// Data may hold inline XML (Exec StoreInstall); it is kept raw and decoded per its format.
+const RAW = new Set(['Data']);
 
 type Node = Record<string, unknown>;
 
@@ -160,7 +150,8 @@ function readCommands(body: Node, depth: number): SyncmlCommand[] {
  * SyncML 1.2 message (DTDs, entities, truncation, missing header fields), before any effect.
  */
 export function parseSyncml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): SyncmlMessage {
-  const document = parseHardened(parserFor(limits), text, limits) as Node;
+  refuseDeclarations(text, limits);
+  const document = readXmlTree(text, { arrays: ARRAYS, raw: RAW, maxDepth: limits.maxDepth });
   const root = document.SyncML as Node | undefined;
   if (!root || typeof root !== 'object') {
     throw new XmlRefusedError('xml_malformed', 'not a SyncML document');
