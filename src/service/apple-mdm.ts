@@ -17,6 +17,7 @@ import {
   appleUserAuthenticateDeclined,
 } from '../errors.js';
 import type { CommandAnswerStatus, QueuedCommand, Storage } from '../storage/storage.js';
+import type { AppleDeclarations } from './apple-declarations.js';
 import type { IdentityVerifier } from './apple-identity.js';
 import { readSignatureHeader } from './apple-identity.js';
 import type { CommandQueue } from './command-queue.js';
@@ -62,8 +63,11 @@ export interface AppleMdmServiceOptions {
   commands: CommandQueue;
   secrets: SecretBox;
   identities: IdentityVerifier;
+  declarations: AppleDeclarations;
   /** Called after a device's first TokenUpdate of an enrolment, when it can be pushed. */
   onFirstTokenUpdate?: (deviceId: string) => void;
+  /** Called after a DeviceInformation answer is stored: the OS version may have changed. */
+  onDeviceInformation?: (deviceId: string) => void;
 }
 
 export class AppleMdmService {
@@ -71,14 +75,18 @@ export class AppleMdmService {
   readonly #commands: CommandQueue;
   readonly #secrets: SecretBox;
   readonly #identities: IdentityVerifier;
+  readonly #declarations: AppleDeclarations;
   readonly #onFirstTokenUpdate: ((deviceId: string) => void) | undefined;
+  readonly #onDeviceInformation: ((deviceId: string) => void) | undefined;
 
   constructor(options: AppleMdmServiceOptions) {
     this.#storage = options.storage;
     this.#commands = options.commands;
     this.#secrets = options.secrets;
     this.#identities = options.identities;
+    this.#declarations = options.declarations;
     this.#onFirstTokenUpdate = options.onFirstTokenUpdate;
+    this.#onDeviceInformation = options.onDeviceInformation;
   }
 
   /** Handles one check-in message; returns the body to answer with (often empty). */
@@ -110,7 +118,7 @@ export class AppleMdmService {
         // Latch does not run user-channel logins; 410 is Apple's documented way to decline.
         throw appleUserAuthenticateDeclined();
       case 'DeclarativeManagement':
-        return this.#declarative(deviceId, message, now);
+        return this.#declarations.answer(deviceId, str(message, 'Endpoint'), message.Data, now);
       case 'SetBootstrapToken': {
         const token = message.BootstrapToken;
         const sealed = token instanceof Uint8Array ? this.#secrets.seal(Buffer.from(token)) : null;
@@ -151,6 +159,7 @@ export class AppleMdmService {
     }
     const now = Date.now();
     const errorChain = message.ErrorChain;
+    let informed = false;
     const next = await this.#storage.transaction(async (s) => {
       const trip = await s.recordAnswerAndClaimNext(
         {
@@ -172,9 +181,11 @@ export class AppleMdmService {
       if (trip.answer.outcome === 'unknown') throw appleUnknownCommand(commandUuid);
       if (trip.answer.outcome === 'recorded' && answer === 'acknowledged') {
         await this.#applyResult(s, deviceId, trip.answer.command, message, now);
+        informed = trip.answer.command.requestType === 'DeviceInformation';
       }
       return trip.next;
     });
+    if (informed) this.#onDeviceInformation?.(deviceId);
     return next?.payload ?? '';
   }
 
@@ -202,6 +213,8 @@ export class AppleMdmService {
       // Nothing queued for a previous enrolment survives a new one.
       await s.clearQueue('apple', device.id, 'the device enrolled again', now);
       await s.resumeQueue('apple', device.id);
+      // A new enrolment holds no declarations until it is told of its set again.
+      await s.forgetAppleDeclarations(device.id);
     });
     this.#identities.forget(udid);
   }
@@ -250,33 +263,6 @@ export class AppleMdmService {
       return before?.tokenUpdatedAt === null;
     });
     if (first) this.#onFirstTokenUpdate?.(deviceId);
-  }
-
-  async #declarative(deviceId: string, message: PlistDict, now: number): Promise<string> {
-    const endpoint = str(message, 'Endpoint');
-    const data = message.Data;
-    if (endpoint === 'status') {
-      const report = data instanceof Uint8Array ? Buffer.from(data).toString('utf8') : '{}';
-      try {
-        JSON.parse(report);
-      } catch {
-        throw appleBadMessage('the declarative status report is not JSON');
-      }
-      await this.#storage.updateAppleInventory(deviceId, { declarativeStatus: report }, now);
-      return '';
-    }
-    if (endpoint === 'tokens') {
-      return JSON.stringify({
-        SyncTokens: { DeclarationsToken: 'latch-empty', Timestamp: new Date(0).toISOString() },
-      });
-    }
-    if (endpoint === 'declaration-items') {
-      return JSON.stringify({
-        Declarations: { Activations: [], Assets: [], Configurations: [], Management: [] },
-        DeclarationsToken: 'latch-empty',
-      });
-    }
-    throw appleBadMessage(`unknown declarative management endpoint ${String(endpoint)}`);
   }
 
   async #applyResult(
