@@ -16,6 +16,7 @@ import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { AppDelivery } from './service/app-delivery.js';
 import { ensureAdmin } from './service/admin-accounts.js';
 import { loadAppleAuthority } from './service/apple-authority.js';
+import { ClientCertificateIdentity } from './service/apple-client-identity.js';
 import { AppleDeclarations } from './service/apple-declarations.js';
 import { IdentityVerifier } from './service/apple-identity.js';
 import { AppleMdmService } from './service/apple-mdm.js';
@@ -110,6 +111,7 @@ export async function startServer(
       commands,
       secrets,
       identities,
+      certificates: new ClientCertificateIdentity(storage, authority),
       declarations,
       // The default enrolment configuration goes out once the device can be pushed.
       onFirstTokenUpdate: redeliver,

@@ -17,6 +17,7 @@ import {
   appleUserAuthenticateDeclined,
 } from '../errors.js';
 import type { CommandAnswerStatus, QueuedCommand, Storage } from '../storage/storage.js';
+import type { ClientCertificateIdentity } from './apple-client-identity.js';
 import type { AppleDeclarations } from './apple-declarations.js';
 import type { IdentityVerifier } from './apple-identity.js';
 import { readSignatureHeader } from './apple-identity.js';
@@ -51,6 +52,14 @@ function parseBody(body: Buffer): PlistDict {
   }
 }
 
+/** The client certificate, when it is what identifies the device: it sent no signature. */
+function certificateOnly(
+  signatureHeader: string | string[] | undefined,
+  clientCertificate: Buffer | undefined,
+): Buffer | undefined {
+  return signatureHeader === undefined || signatureHeader === '' ? clientCertificate : undefined;
+}
+
 function platformOf(dict: PlistDict): Platform {
   const product = `${str(dict, 'ProductName') ?? ''} ${str(dict, 'Model') ?? ''}`;
   if (/iPad/i.test(product)) return 'ipados';
@@ -63,6 +72,8 @@ export interface AppleMdmServiceOptions {
   commands: CommandQueue;
   secrets: SecretBox;
   identities: IdentityVerifier;
+  /** Identifies devices that present a client certificate instead of signing. */
+  certificates: ClientCertificateIdentity;
   declarations: AppleDeclarations;
   /** Called after a device's first TokenUpdate of an enrolment, when it can be pushed. */
   onFirstTokenUpdate?: (deviceId: string) => void;
@@ -75,6 +86,7 @@ export class AppleMdmService {
   readonly #commands: CommandQueue;
   readonly #secrets: SecretBox;
   readonly #identities: IdentityVerifier;
+  readonly #certificates: ClientCertificateIdentity;
   readonly #declarations: AppleDeclarations;
   readonly #onFirstTokenUpdate: ((deviceId: string) => void) | undefined;
   readonly #onDeviceInformation: ((deviceId: string) => void) | undefined;
@@ -84,26 +96,38 @@ export class AppleMdmService {
     this.#commands = options.commands;
     this.#secrets = options.secrets;
     this.#identities = options.identities;
+    this.#certificates = options.certificates;
     this.#declarations = options.declarations;
     this.#onFirstTokenUpdate = options.onFirstTokenUpdate;
     this.#onDeviceInformation = options.onDeviceInformation;
   }
 
-  /** Handles one check-in message; returns the body to answer with (often empty). */
-  async checkin(body: Buffer, signatureHeader: string | string[] | undefined): Promise<string> {
+  /**
+   * Handles one check-in message; returns the body to answer with (often empty). The device is
+   * identified by its Mdm-Signature or, when it sent none, by `clientCertificate` (DER).
+   */
+  async checkin(
+    body: Buffer,
+    signatureHeader: string | string[] | undefined,
+    clientCertificate?: Buffer,
+  ): Promise<string> {
     const message = parseBody(body);
     const type = str(message, 'MessageType');
     const udid = str(message, 'UDID') ?? str(message, 'EnrollmentID');
     if (!type) throw appleBadMessage('the check-in has no MessageType');
     if (!udid) throw appleBadMessage('the check-in has no UDID');
-    const signature = readSignatureHeader(signatureHeader);
+    const byCertificate = certificateOnly(signatureHeader, clientCertificate);
     if (type === 'Authenticate') {
-      const cert = await this.#identities.verifyNewIdentity(signature, body);
+      const cert = byCertificate
+        ? this.#certificates.verifyNewIdentity(byCertificate)
+        : await this.#identities.verifyNewIdentity(readSignatureHeader(signatureHeader), body);
       await this.#authenticate(udid, message, cert);
       return '';
     }
     if (!KNOWN_CHECKINS.has(type)) throw appleUnknownMessageType(type);
-    const identity = await this.#identities.verifyEnrolled(udid, signature, body);
+    const identity = byCertificate
+      ? await this.#certificates.verifyEnrolled(udid, byCertificate)
+      : await this.#identities.verifyEnrolled(udid, readSignatureHeader(signatureHeader), body);
     const deviceId = identity.deviceId;
     const now = Date.now();
     switch (type) {
@@ -137,7 +161,11 @@ export class AppleMdmService {
    * Handles one command-endpoint message: records the answer (if any) and leases the next
    * command in one transaction. Returns the next command's plist, or '' when there is none.
    */
-  async connect(body: Buffer, signatureHeader: string | string[] | undefined): Promise<string> {
+  async connect(
+    body: Buffer,
+    signatureHeader: string | string[] | undefined,
+    clientCertificate?: Buffer,
+  ): Promise<string> {
     const message = parseBody(body);
     const udid = str(message, 'UDID') ?? str(message, 'EnrollmentID');
     const status = str(message, 'Status');
@@ -147,12 +175,10 @@ export class AppleMdmService {
     if (status !== 'Idle' && !answer) throw appleBadMessage(`unknown Status ${status}`);
     const commandUuid = str(message, 'CommandUUID');
     if (answer && !commandUuid) throw appleBadMessage(`a ${status} answer needs a CommandUUID`);
-    const identity = await this.#identities.verifyEnrolled(
-      udid,
-      readSignatureHeader(signatureHeader),
-      body,
-    );
-    const { deviceId } = identity;
+    const byCertificate = certificateOnly(signatureHeader, clientCertificate);
+    const { deviceId } = byCertificate
+      ? await this.#certificates.verifyEnrolled(udid, byCertificate)
+      : await this.#identities.verifyEnrolled(udid, readSignatureHeader(signatureHeader), body);
     if (!answer || !commandUuid) {
       const next = await this.#commands.next('apple', deviceId);
       return next?.payload ?? '';
