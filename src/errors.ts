@@ -60,6 +60,23 @@ export const appleNotEnrolled = (udid: string) =>
   new LatchError('apple_not_enrolled', 401, `no enrolment for UDID ${udid}`);
 export const appleUnknownCommand = (id: string) =>
   new LatchError('apple_unknown_command', 400, `no command ${id} was sent to this device`);
+/** Apple MDM: the client certificate is not one Latch's Apple CA issued. */
+export const appleBadClientCertificate = (message: string) =>
+  new LatchError('apple_bad_client_certificate', 401, message);
+/** Apple MDM: the message's UDID is not the enrolment its certificate was recorded for. */
+export const appleIdentityMismatch = (udid: string) =>
+  new LatchError(
+    'apple_identity_mismatch',
+    401,
+    `the client certificate is not the identity enrolled for ${udid}`,
+  );
+/** Apple DDM: the device asked for a declaration that is not in its set (HTTP 404). */
+export const appleDeclarationNotFound = (kind: string, identifier: string) =>
+  new LatchError(
+    'apple_declaration_not_found',
+    404,
+    `no ${kind} declaration ${identifier} for this device`,
+  );
 /** Apple MDM: Latch declines user-channel authentication, as Apple documents, with 410. */
 export const appleUserAuthenticateDeclined = () =>
   new LatchError(

@@ -16,6 +16,8 @@ import { storeCatalogFrom } from './catalog/msstore/store-catalog-factory.js';
 import { AppDelivery } from './service/app-delivery.js';
 import { ensureAdmin } from './service/admin-accounts.js';
 import { loadAppleAuthority } from './service/apple-authority.js';
+import { ClientCertificateIdentity } from './service/apple-client-identity.js';
+import { AppleDeclarations } from './service/apple-declarations.js';
 import { IdentityVerifier } from './service/apple-identity.js';
 import { AppleMdmService } from './service/apple-mdm.js';
 import { ApplePolicyDelivery } from './service/apple-policy-delivery.js';
@@ -93,7 +95,13 @@ export async function startServer(
   const authority = await loadAppleAuthority(storage, secrets);
   const identities = new IdentityVerifier(storage, authority);
   const pusher = new ApplePusher(storage, config, logger);
-  const delivery = new ApplePolicyDelivery(storage, pusher, logger);
+  const declarations = new AppleDeclarations(storage);
+  const delivery = new ApplePolicyDelivery(storage, pusher, logger, declarations);
+  const redeliver = (deviceId: string) => {
+    delivery
+      .deliver([deviceId])
+      .catch((error: unknown) => logger.warn({ err: error }, 'policy delivery failed'));
+  };
   policyEvents.onPolicyChange(delivery.onPolicyChange);
   const apple = {
     authority,
@@ -103,12 +111,12 @@ export async function startServer(
       commands,
       secrets,
       identities,
+      certificates: new ClientCertificateIdentity(storage, authority),
+      declarations,
       // The default enrolment configuration goes out once the device can be pushed.
-      onFirstTokenUpdate: (deviceId) => {
-        delivery
-          .deliver([deviceId])
-          .catch((error: unknown) => logger.warn({ err: error }, 'enrolment delivery failed'));
-      },
+      onFirstTokenUpdate: redeliver,
+      // A new OS version can change the plan (macOS 15 adds the declarations).
+      onDeviceInformation: redeliver,
     }),
   };
   const storeCatalog = storeCatalogFrom(config.store, storage);

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { runFleet } from '../apple/simulator/fleet.js';
+import { SIMULATED_MACOS_VERSIONS } from '../apple/simulator/simulated-device.js';
 import { simulateGroup } from './simulate-group.js';
 
 const integer = (v: string) => Number.parseInt(v, 10);
@@ -13,6 +15,11 @@ export function registerSimulateCommand(program: Command) {
     .requiredOption('--server <url>', 'the Latch server address')
     .requiredOption('--token <token>', 'an admin API token (creates the enrolment token)')
     .option('--iphones <share>', 'share of iPhones, 0 to 1', Number, 0)
+    .addOption(
+      new Option('--macos <version>', 'the macOS version of the Macs (15.5 syncs declarations)')
+        .choices(SIMULATED_MACOS_VERSIONS)
+        .default('14.5'),
+    )
     .option('--concurrency <n>', 'requests in flight at once', integer, 32)
     .option(
       '--apns-port <port>',
@@ -30,6 +37,7 @@ export function registerSimulateCommand(program: Command) {
         server: string;
         token: string;
         iphones: number;
+        macos: string;
         concurrency: number;
         apnsPort: number;
         duration?: number;
@@ -49,6 +57,7 @@ export function registerSimulateCommand(program: Command) {
           server: options.server.replace(/\/+$/, ''),
           token: options.token,
           iphoneShare: options.iphones,
+          macosVersion: options.macos,
           concurrency: options.concurrency,
           apnsPort: options.apnsPort,
           durationMs: options.duration === undefined ? undefined : options.duration * 1000,

@@ -17,20 +17,17 @@ export function pemToDer(pem: string): Buffer | undefined {
 }
 
 /**
- * The SHA-256 fingerprint of the client certificate the device presented: taken from the TLS
- * connection when Latch serves HTTPS itself, or from the configured header, but only when the
- * request comes from one of the trusted proxy addresses (anyone else could write that header).
- * Undefined when there is none. The fingerprint is matched against the certificates Latch issued,
- * which is what proves the device's identity.
+ * The DER of the client certificate the device presented: taken from the TLS connection when
+ * Latch serves HTTPS itself, or from the configured header, but only when the request comes from
+ * one of the trusted proxy addresses (anyone else could write that header). Undefined when there
+ * is none. Presenting it proves nothing by itself: the caller matches it against the
+ * certificates Latch issued.
  */
-export function clientCertificateFingerprint(
-  request: FastifyRequest,
-  config: Config,
-): string | undefined {
+export function clientCertificateDer(request: FastifyRequest, config: Config): Buffer | undefined {
   const socket = request.raw.socket as Partial<TLSSocket>;
   if (typeof socket.getPeerCertificate === 'function') {
     const peer = socket.getPeerCertificate();
-    if (peer?.raw) return sha256Hex(peer.raw);
+    if (peer?.raw) return peer.raw;
   }
   if (!config.trustedProxies.includes(plainAddress(request.raw.socket.remoteAddress))) {
     return undefined;
@@ -43,6 +40,14 @@ export function clientCertificateFingerprint(
   } catch {
     return undefined;
   }
-  const der = pemToDer(pem);
+  return pemToDer(pem);
+}
+
+/** The SHA-256 fingerprint of that certificate (see clientCertificateDer). */
+export function clientCertificateFingerprint(
+  request: FastifyRequest,
+  config: Config,
+): string | undefined {
+  const der = clientCertificateDer(request, config);
   return der && sha256Hex(der);
 }

@@ -17,6 +17,8 @@ import {
   appleUserAuthenticateDeclined,
 } from '../errors.js';
 import type { CommandAnswerStatus, QueuedCommand, Storage } from '../storage/storage.js';
+import type { ClientCertificateIdentity } from './apple-client-identity.js';
+import type { AppleDeclarations } from './apple-declarations.js';
 import type { IdentityVerifier } from './apple-identity.js';
 import { readSignatureHeader } from './apple-identity.js';
 import type { CommandQueue } from './command-queue.js';
@@ -50,6 +52,14 @@ function parseBody(body: Buffer): PlistDict {
   }
 }
 
+/** The client certificate, when it is what identifies the device: it sent no signature. */
+function certificateOnly(
+  signatureHeader: string | string[] | undefined,
+  clientCertificate: Buffer | undefined,
+): Buffer | undefined {
+  return signatureHeader === undefined || signatureHeader === '' ? clientCertificate : undefined;
+}
+
 function platformOf(dict: PlistDict): Platform {
   const product = `${str(dict, 'ProductName') ?? ''} ${str(dict, 'Model') ?? ''}`;
   if (/iPad/i.test(product)) return 'ipados';
@@ -62,8 +72,13 @@ export interface AppleMdmServiceOptions {
   commands: CommandQueue;
   secrets: SecretBox;
   identities: IdentityVerifier;
+  /** Identifies devices that present a client certificate instead of signing. */
+  certificates: ClientCertificateIdentity;
+  declarations: AppleDeclarations;
   /** Called after a device's first TokenUpdate of an enrolment, when it can be pushed. */
   onFirstTokenUpdate?: (deviceId: string) => void;
+  /** Called after a DeviceInformation answer is stored: the OS version may have changed. */
+  onDeviceInformation?: (deviceId: string) => void;
 }
 
 export class AppleMdmService {
@@ -71,31 +86,48 @@ export class AppleMdmService {
   readonly #commands: CommandQueue;
   readonly #secrets: SecretBox;
   readonly #identities: IdentityVerifier;
+  readonly #certificates: ClientCertificateIdentity;
+  readonly #declarations: AppleDeclarations;
   readonly #onFirstTokenUpdate: ((deviceId: string) => void) | undefined;
+  readonly #onDeviceInformation: ((deviceId: string) => void) | undefined;
 
   constructor(options: AppleMdmServiceOptions) {
     this.#storage = options.storage;
     this.#commands = options.commands;
     this.#secrets = options.secrets;
     this.#identities = options.identities;
+    this.#certificates = options.certificates;
+    this.#declarations = options.declarations;
     this.#onFirstTokenUpdate = options.onFirstTokenUpdate;
+    this.#onDeviceInformation = options.onDeviceInformation;
   }
 
-  /** Handles one check-in message; returns the body to answer with (often empty). */
-  async checkin(body: Buffer, signatureHeader: string | string[] | undefined): Promise<string> {
+  /**
+   * Handles one check-in message; returns the body to answer with (often empty). The device is
+   * identified by its Mdm-Signature or, when it sent none, by `clientCertificate` (DER).
+   */
+  async checkin(
+    body: Buffer,
+    signatureHeader: string | string[] | undefined,
+    clientCertificate?: Buffer,
+  ): Promise<string> {
     const message = parseBody(body);
     const type = str(message, 'MessageType');
     const udid = str(message, 'UDID') ?? str(message, 'EnrollmentID');
     if (!type) throw appleBadMessage('the check-in has no MessageType');
     if (!udid) throw appleBadMessage('the check-in has no UDID');
-    const signature = readSignatureHeader(signatureHeader);
+    const byCertificate = certificateOnly(signatureHeader, clientCertificate);
     if (type === 'Authenticate') {
-      const cert = await this.#identities.verifyNewIdentity(signature, body);
+      const cert = byCertificate
+        ? this.#certificates.verifyNewIdentity(byCertificate)
+        : await this.#identities.verifyNewIdentity(readSignatureHeader(signatureHeader), body);
       await this.#authenticate(udid, message, cert);
       return '';
     }
     if (!KNOWN_CHECKINS.has(type)) throw appleUnknownMessageType(type);
-    const identity = await this.#identities.verifyEnrolled(udid, signature, body);
+    const identity = byCertificate
+      ? await this.#certificates.verifyEnrolled(udid, byCertificate)
+      : await this.#identities.verifyEnrolled(udid, readSignatureHeader(signatureHeader), body);
     const deviceId = identity.deviceId;
     const now = Date.now();
     switch (type) {
@@ -110,7 +142,7 @@ export class AppleMdmService {
         // Latch does not run user-channel logins; 410 is Apple's documented way to decline.
         throw appleUserAuthenticateDeclined();
       case 'DeclarativeManagement':
-        return this.#declarative(deviceId, message, now);
+        return this.#declarations.answer(deviceId, str(message, 'Endpoint'), message.Data, now);
       case 'SetBootstrapToken': {
         const token = message.BootstrapToken;
         const sealed = token instanceof Uint8Array ? this.#secrets.seal(Buffer.from(token)) : null;
@@ -129,7 +161,11 @@ export class AppleMdmService {
    * Handles one command-endpoint message: records the answer (if any) and leases the next
    * command in one transaction. Returns the next command's plist, or '' when there is none.
    */
-  async connect(body: Buffer, signatureHeader: string | string[] | undefined): Promise<string> {
+  async connect(
+    body: Buffer,
+    signatureHeader: string | string[] | undefined,
+    clientCertificate?: Buffer,
+  ): Promise<string> {
     const message = parseBody(body);
     const udid = str(message, 'UDID') ?? str(message, 'EnrollmentID');
     const status = str(message, 'Status');
@@ -139,18 +175,17 @@ export class AppleMdmService {
     if (status !== 'Idle' && !answer) throw appleBadMessage(`unknown Status ${status}`);
     const commandUuid = str(message, 'CommandUUID');
     if (answer && !commandUuid) throw appleBadMessage(`a ${status} answer needs a CommandUUID`);
-    const identity = await this.#identities.verifyEnrolled(
-      udid,
-      readSignatureHeader(signatureHeader),
-      body,
-    );
-    const { deviceId } = identity;
+    const byCertificate = certificateOnly(signatureHeader, clientCertificate);
+    const { deviceId } = byCertificate
+      ? await this.#certificates.verifyEnrolled(udid, byCertificate)
+      : await this.#identities.verifyEnrolled(udid, readSignatureHeader(signatureHeader), body);
     if (!answer || !commandUuid) {
       const next = await this.#commands.next('apple', deviceId);
       return next?.payload ?? '';
     }
     const now = Date.now();
     const errorChain = message.ErrorChain;
+    let informed = false;
     const next = await this.#storage.transaction(async (s) => {
       const trip = await s.recordAnswerAndClaimNext(
         {
@@ -172,9 +207,11 @@ export class AppleMdmService {
       if (trip.answer.outcome === 'unknown') throw appleUnknownCommand(commandUuid);
       if (trip.answer.outcome === 'recorded' && answer === 'acknowledged') {
         await this.#applyResult(s, deviceId, trip.answer.command, message, now);
+        informed = trip.answer.command.requestType === 'DeviceInformation';
       }
       return trip.next;
     });
+    if (informed) this.#onDeviceInformation?.(deviceId);
     return next?.payload ?? '';
   }
 
@@ -202,6 +239,8 @@ export class AppleMdmService {
       // Nothing queued for a previous enrolment survives a new one.
       await s.clearQueue('apple', device.id, 'the device enrolled again', now);
       await s.resumeQueues('apple', [device.id]);
+      // A new enrolment holds no declarations until it is told of its set again.
+      await s.forgetAppleDeclarations(device.id);
     });
     this.#identities.forget(udid);
   }
@@ -250,33 +289,6 @@ export class AppleMdmService {
       return before?.tokenUpdatedAt === null;
     });
     if (first) this.#onFirstTokenUpdate?.(deviceId);
-  }
-
-  async #declarative(deviceId: string, message: PlistDict, now: number): Promise<string> {
-    const endpoint = str(message, 'Endpoint');
-    const data = message.Data;
-    if (endpoint === 'status') {
-      const report = data instanceof Uint8Array ? Buffer.from(data).toString('utf8') : '{}';
-      try {
-        JSON.parse(report);
-      } catch {
-        throw appleBadMessage('the declarative status report is not JSON');
-      }
-      await this.#storage.updateAppleInventory(deviceId, { declarativeStatus: report }, now);
-      return '';
-    }
-    if (endpoint === 'tokens') {
-      return JSON.stringify({
-        SyncTokens: { DeclarationsToken: 'latch-empty', Timestamp: new Date(0).toISOString() },
-      });
-    }
-    if (endpoint === 'declaration-items') {
-      return JSON.stringify({
-        Declarations: { Activations: [], Assets: [], Configurations: [], Management: [] },
-        DeclarationsToken: 'latch-empty',
-      });
-    }
-    throw appleBadMessage(`unknown declarative management endpoint ${String(endpoint)}`);
   }
 
   async #applyResult(

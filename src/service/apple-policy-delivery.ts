@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { buildCommandPlist } from '../apple/commands.js';
 import { isPolicyProfileIdentifier } from '../apple/storage-profiles.js';
-import type { NewCommand, Storage } from '../storage/storage.js';
+import type { AppleDeclarationSync, NewCommand, Storage } from '../storage/storage.js';
+import type { AppleDeclarations } from './apple-declarations.js';
 import type { ApplePusher } from './apple-push.js';
 import { planForDevice } from './device-policies.js';
 import type { PolicyChange } from './policy-events.js';
@@ -14,17 +15,25 @@ export const profileOrigin = (policyId: string | null) =>
 /**
  * Turns the policy engine's plan into Apple MDM commands: InstallProfile for each planned profile
  * the device does not hold in that revision (and is not already queued), RemoveProfile for each
- * policy profile it holds that the plan no longer names. Only enrolled Apple devices are served.
+ * policy profile it holds that the plan no longer names, and DeclarativeManagement when its set of
+ * declarations is not the one it was last told of. Only enrolled Apple devices are served.
  */
 export class ApplePolicyDelivery {
   readonly #storage: Storage;
   readonly #pusher: ApplePusher;
   readonly #logger: Logger;
+  readonly #declarations: AppleDeclarations;
 
-  constructor(storage: Storage, pusher: ApplePusher, logger: Logger) {
+  constructor(
+    storage: Storage,
+    pusher: ApplePusher,
+    logger: Logger,
+    declarations: AppleDeclarations,
+  ) {
     this.#storage = storage;
     this.#pusher = pusher;
     this.#logger = logger;
+    this.#declarations = declarations;
   }
 
   /** The policy-events listener: re-plans every device the change touched. */
@@ -36,20 +45,29 @@ export class ApplePolicyDelivery {
   async deliver(deviceIds: string[]): Promise<number> {
     const now = Date.now();
     const commands: NewCommand[] = [];
+    const syncs: AppleDeclarationSync[] = [];
     for (const deviceId of deviceIds) {
       const enrollment = await this.#storage.getAppleEnrollment(deviceId);
       if (!enrollment?.enrolled) continue;
-      commands.push(...(await this.#commandsFor(deviceId, now)));
+      commands.push(...(await this.#commandsFor(deviceId, now, syncs)));
     }
     if (commands.length === 0) return 0;
-    await this.#storage.enqueueCommands(commands, now);
+    // The announced token is stored with its command, so a failed enqueue announces nothing.
+    await this.#storage.transaction(async (s) => {
+      await s.enqueueCommands(commands, now);
+      for (const sync of syncs) await s.putAppleDeclarationSync(sync);
+    });
     const touched = [...new Set(commands.map((c) => c.deviceId))];
     this.#logger.info({ devices: touched.length, commands: commands.length }, 'profiles queued');
     await this.#pusher.push(touched);
     return commands.length;
   }
 
-  async #commandsFor(deviceId: string, now: number): Promise<NewCommand[]> {
+  async #commandsFor(
+    deviceId: string,
+    now: number,
+    syncs: AppleDeclarationSync[],
+  ): Promise<NewCommand[]> {
     const planned = await planForDevice(this.#storage, deviceId, now);
     if (!planned) return [];
     const installed = new Map(
@@ -101,6 +119,11 @@ export class ApplePolicyDelivery {
         }),
         origin,
       });
+    }
+    const sync = await this.#declarations.syncFor(deviceId, planned.plan.declarations, now);
+    if (sync) {
+      out.push(sync.command);
+      syncs.push(sync.sync);
     }
     return out;
   }

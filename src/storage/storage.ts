@@ -13,6 +13,7 @@ import type {
   Platform,
   User,
 } from '../domain.js';
+import type { AppleDeclarationStore } from './roles/apple-declarations.js';
 import type { AppleMdmStore } from './roles/apple-mdm.js';
 import type { ChocolateyStore } from './roles/chocolatey.js';
 import type { PolicyStore } from './roles/policies.js';
@@ -24,6 +25,7 @@ import type { CatalogCacheStore, StoreAppStore } from './roles/store-apps.js';
 
 export type * from './roles/command-queue.js';
 export type * from './roles/apple-mdm.js';
+export type * from './roles/apple-declarations.js';
 export type * from './roles/policies.js';
 export type * from './roles/windows-mdm.js';
 
@@ -148,6 +150,7 @@ export interface Storage
     SettingsStore,
     CredentialStore,
     AppleMdmStore,
+    AppleDeclarationStore,
     PolicyStore,
     MountEventStore,
     CatalogCacheStore,

@@ -10,6 +10,8 @@ export interface FleetOptions {
   token: string;
   /** Share of iPhones among the devices (0 to 1); the rest are Macs. */
   iphoneShare: number;
+  /** The macOS version the Macs run (default 14.5); 15.5 Macs take declarative management. */
+  macosVersion?: string | undefined;
   /** Requests in flight at once, across the fleet. */
   concurrency: number;
   /** Port of the APNs stand-in the server pushes to (its LATCH_APNS_URL). */
@@ -30,6 +32,8 @@ export interface FleetReport {
   enrolled: number;
   commands: { received: number; acknowledged: number; error: number; notNow: number };
   profilesInstalled: number;
+  /** Declarations active on the devices at the end (macOS 15 Macs only). */
+  declarationsActive: number;
   roundTrips: { perSecond: number; p50Ms: number; p99Ms: number };
   ceiling?: { perSecond: number; p50Ms: number; p99Ms: number };
   cpuSeconds: number;
@@ -109,6 +113,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     enrolled: 0,
     commands: { received: 0, acknowledged: 0, error: 0, notNow: 0 },
     profilesInstalled: 0,
+    declarationsActive: 0,
     roundTrips: { perSecond: 0, p50Ms: 0, p99Ms: 0 },
     cpuSeconds: 0,
     commandCpuSeconds: 0,
@@ -153,6 +158,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     });
     if (reply.status !== 200)
       throw new Error(`check-in refused: HTTP ${reply.status} ${reply.body}`);
+    return reply.body;
   };
 
   const drain = async (device: SimulatedDevice) => {
@@ -175,6 +181,13 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
         lastAnswerAt = performance.now();
         if (answer.status === 'acknowledged') report.commands.acknowledged++;
         else report.commands.error++;
+        // As a Mac does, it syncs its declarations once the command is acknowledged.
+        if (answer.requestType === 'DeclarativeManagement') {
+          await device.declarative
+            .sync((endpoint, data) => checkin(device.declarativeManagement(endpoint, data)))
+            // The set changed under the sync; the server's next command starts it again.
+            .catch((error: Error) => options.progress?.(`declarative sync: ${error.message}`));
+        }
       }
     } finally {
       const again = draining.get(device);
@@ -186,7 +199,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
   await Promise.all(
     Array.from({ length: options.devices }, async (_, index) => {
       const kind = index < Math.round(options.devices * options.iphoneShare) ? 'iphone' : 'mac';
-      const device = new SimulatedDevice(index, kind);
+      const device = new SimulatedDevice(index, kind, options.macosVersion);
       const profile = await send('GET', `/mdm/apple/enroll?token=${encodeURIComponent(token)}`);
       if (profile.status !== 200) throw new Error(`enrolment refused: HTTP ${profile.status}`);
       device.install(readEnrollmentProfile(profile.body));
@@ -228,6 +241,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
   await apns.close();
   agent.destroy();
   report.profilesInstalled = devices.reduce((sum, d) => sum + d.profiles.size, 0);
+  report.declarationsActive = devices.reduce((sum, d) => sum + d.declarative.activeCount, 0);
   const seconds = (lastAnswerAt - firstCommandAt) / 1000;
   report.roundTrips = {
     perSecond: seconds > 0 ? Math.round(latencies.length / seconds) : 0,

@@ -4,6 +4,7 @@ import { issuerAndSerial, signDetached } from '../cms.js';
 import { readPkcs12 } from '../pkcs12.js';
 import { buildPlist, isDict, parsePlistDict } from '../mdm-plist.js';
 import type { PlistDict, PlistValue } from '../mdm-plist.js';
+import { DeclarativeClient } from './declarative-client.js';
 
 /** What the enrolment profile told the device. */
 export interface EnrollmentSettings {
@@ -42,6 +43,10 @@ export function readEnrollmentProfile(profileText: string): EnrollmentSettings {
 
 export type SimulatedKind = 'mac' | 'iphone';
 
+/** The macOS versions a simulated Mac can run, with their builds. */
+const MAC_BUILDS: Record<string, string> = { '14.5': '23F79', '15.5': '24F74' };
+export const SIMULATED_MACOS_VERSIONS = Object.keys(MAC_BUILDS);
+
 /**
  * One simulated Mac or iPhone: it builds the signed messages a real device sends and keeps the
  * profiles it is given. Answers follow Apple's schema (mdm/checkin and mdm/commands).
@@ -53,11 +58,19 @@ export class SimulatedDevice {
   readonly pushMagic = randomUUID().toUpperCase();
   readonly profiles = new Map<string, PlistDict>();
   readonly kind: SimulatedKind;
+  readonly osVersion: string;
+  readonly osBuild: string;
+  /** Its declarative management state (used once the server sends DeclarativeManagement). */
+  readonly declarative = new DeclarativeClient();
   #settings: EnrollmentSettings | undefined;
   #signer: ReturnType<typeof issuerAndSerial> | undefined;
 
-  constructor(index: number, kind: SimulatedKind) {
+  constructor(index: number, kind: SimulatedKind, macosVersion = '14.5') {
     this.kind = kind;
+    const macBuild = MAC_BUILDS[macosVersion];
+    if (!macBuild) throw new Error(`the simulator has no macOS ${macosVersion}`);
+    this.osVersion = kind === 'mac' ? macosVersion : '17.5';
+    this.osBuild = kind === 'mac' ? macBuild : '21F79';
     this.serialNumber = `SIM${createHash('sha1').update(this.udid).digest('hex').slice(0, 9).toUpperCase()}${index % 10}`;
   }
 
@@ -92,8 +105,8 @@ export class SimulatedDevice {
       Model: mac ? 'Mac14,2' : 'iPhone15,2',
       ModelName: mac ? 'MacBook Air' : 'iPhone',
       ProductName: mac ? 'Mac14,2' : 'iPhone15,2',
-      OSVersion: mac ? '14.5' : '17.5',
-      BuildVersion: mac ? '23F79' : '21F79',
+      OSVersion: this.osVersion,
+      BuildVersion: this.osBuild,
     });
   }
 
@@ -108,19 +121,42 @@ export class SimulatedDevice {
     });
   }
 
+  /** A DeclarativeManagement check-in to `endpoint`, with `data` (JSON) when it sends some. */
+  declarativeManagement(endpoint: string, data?: Uint8Array) {
+    return this.sign({
+      MessageType: 'DeclarativeManagement',
+      UDID: this.udid,
+      Endpoint: endpoint,
+      ...(data ? { Data: data } : {}),
+    });
+  }
+
   idle() {
     return this.sign({ Status: 'Idle', UDID: this.udid });
   }
 
-  /** Carries out a command plist and returns the answer; unknown ones get CommandFormatError. */
-  answer(commandText: string): { body: Buffer; signature: string; status: string } {
+  /**
+   * Carries out a command plist and returns the answer; unknown ones get CommandFormatError.
+   * `requestType` tells the caller what follows the answer (DeclarativeManagement: a sync).
+   */
+  answer(commandText: string): {
+    body: Buffer;
+    signature: string;
+    status: string;
+    requestType: string;
+  } {
     const message = parsePlistDict(commandText);
     const command = isDict(message.Command) ? message.Command : {};
     const uuid = String(message.CommandUUID);
     const base = { UDID: this.udid, CommandUUID: uuid };
+    const requestType = String(command.RequestType);
     const result = this.#carryOut(command);
     if (result === undefined) {
-      return { ...this.sign({ ...base, Status: 'CommandFormatError' }), status: 'error' };
+      return {
+        ...this.sign({ ...base, Status: 'CommandFormatError' }),
+        status: 'error',
+        requestType,
+      };
     }
     if (result instanceof Error) {
       return {
@@ -136,9 +172,14 @@ export class SimulatedDevice {
           ],
         }),
         status: 'error',
+        requestType,
       };
     }
-    return { ...this.sign({ ...base, Status: 'Acknowledged', ...result }), status: 'acknowledged' };
+    return {
+      ...this.sign({ ...base, Status: 'Acknowledged', ...result }),
+      status: 'acknowledged',
+      requestType,
+    };
   }
 
   #carryOut(command: PlistDict): PlistDict | Error | undefined {
@@ -170,8 +211,8 @@ export class SimulatedDevice {
           QueryResponses: {
             UDID: this.udid,
             DeviceName: `Simulated ${this.serialNumber}`,
-            OSVersion: this.kind === 'mac' ? '14.5' : '17.5',
-            BuildVersion: this.kind === 'mac' ? '23F79' : '21F79',
+            OSVersion: this.osVersion,
+            BuildVersion: this.osBuild,
             ProductName: this.kind === 'mac' ? 'Mac14,2' : 'iPhone15,2',
             SerialNumber: this.serialNumber,
             IsSupervised: this.kind === 'mac',

@@ -7,6 +7,7 @@ import { buildPkcs12 } from '../../apple/pkcs12.js';
 import { buildPlist } from '../../apple/mdm-plist.js';
 import { LatchError } from '../../errors.js';
 import { redeemEnrollmentToken } from '../../service/enrollment-tokens.js';
+import { clientCertificateDer } from '../client-certificate.js';
 import type { AppContext } from '../context.js';
 
 const CHECKIN_TYPE = 'application/x-apple-aspen-mdm-checkin';
@@ -20,7 +21,8 @@ const EnrollQuery = Type.Object(
 
 /**
  * The device-facing Apple MDM routes: enrolment profile download, check-in and the command
- * endpoint. They are outside `/api/`: devices authenticate by their signed messages.
+ * endpoint. They are outside `/api/`: devices authenticate by their signed messages, or by the
+ * client certificate they present to Latch's TLS or a trusted proxy forwards.
  */
 export function appleMdmRoutes(app: FastifyInstance, context: AppContext) {
   const { apple, config, storage } = context;
@@ -38,18 +40,22 @@ export function appleMdmRoutes(app: FastifyInstance, context: AppContext) {
     });
 
     scope.put('/mdm/apple/checkin', async (request, reply) => {
+      const signature = request.headers['mdm-signature'];
       const answer = await apple.service.checkin(
         request.body as Buffer,
-        request.headers['mdm-signature'],
+        signature,
+        signature ? undefined : clientCertificateDer(request, config),
       );
       if (answer.startsWith('{')) return reply.type('application/json').send(answer);
       return reply.type(PLIST_ANSWER).send(answer);
     });
 
     scope.put('/mdm/apple/connect', async (request, reply) => {
+      const signature = request.headers['mdm-signature'];
       const answer = await apple.service.connect(
         request.body as Buffer,
-        request.headers['mdm-signature'],
+        signature,
+        signature ? undefined : clientCertificateDer(request, config),
       );
       return reply.type(PLIST_ANSWER).send(answer);
     });

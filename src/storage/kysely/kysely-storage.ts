@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Storage } from '../storage.js';
 import { agentChannelStore } from './agent-channel-store.js';
+import { appleDeclarationStore } from './apple-declaration-store.js';
 import { appleMdmStore } from './apple-mdm-store.js';
 import { assignmentStore } from './assignment-store.js';
 import { auditStore } from './audit-store.js';
@@ -39,6 +40,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...agentChannelStore(db),
     ...commandQueueStore(db, connection.dialect),
     ...appleMdmStore(db),
+    ...appleDeclarationStore(db),
     ...mountEventStore(db),
     ...catalogCacheStore(db),
     ...storeAppStore(db),
