@@ -22,13 +22,28 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 /**
+ * The path a request is about: the matched route's pattern, or for a path no route matches, the
+ * path percent-decoded as the router would decode it. Never the raw URL: `/%61pi/v1/devices`
+ * reaches the `/api/v1/devices` route.
+ */
+function routedPath(request: FastifyRequest): string {
+  if (request.routeOptions.url) return request.routeOptions.url;
+  const raw = request.url.split('?')[0]!;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
  * Every `/api/` request is refused without a live token unless its route is marked public. The
  * decision looks at the path itself too, so an unknown `/api/` path is a 401, not a 404 that
  * would tell a stranger which routes exist.
  */
 export function registerAuthentication(app: FastifyInstance, storage: Storage) {
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    if (!routedPath(request).startsWith('/api/')) return;
     if (request.routeOptions.config?.public && request.routeOptions.url) return;
     const token = bearerToken(request);
     if (!token) throw unauthenticated();

@@ -35,6 +35,13 @@ describe('admin API authentication', () => {
       });
       assert.equal(response.status, 401, route);
       assert.equal(response.body.error.code, 'unauthenticated', route);
+      // The router decodes the path: a percent-encoded letter reaches the same route.
+      const encoded = await app.api(concrete.replace('/api/', '/%61pi/'), {
+        method,
+        headers: { authorization: '' },
+        ...(method === 'GET' || method === 'DELETE' ? {} : { body: {} }),
+      });
+      assert.equal(encoded.status, 401, `${route} percent-encoded`);
     }
   });
 

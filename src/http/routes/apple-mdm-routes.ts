@@ -35,7 +35,8 @@ export function appleMdmRoutes(app: FastifyInstance, context: AppContext) {
 
     // Checked before any body parser runs, so a JSON or XML body is refused as a type, unread.
     scope.addHook('onRequest', async (request) => {
-      const expected = request.url.startsWith('/mdm/apple/checkin') ? CHECKIN_TYPE : CONNECT_TYPE;
+      const checkin = request.routeOptions.url === '/mdm/apple/checkin';
+      const expected = checkin ? CHECKIN_TYPE : CONNECT_TYPE;
       if (request.headers['content-type'] !== expected) throw wrongType(expected);
     });
 
