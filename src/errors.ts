@@ -64,6 +64,13 @@ export const appleUnknownCommand = (id: string) =>
 export const appleBadClientCertificate = (message: string) =>
   new LatchError('apple_bad_client_certificate', 401, message);
 /** Apple MDM: the message's UDID is not the enrolment its certificate was recorded for. */
+/** Apple: Authenticate with an identity another device enrolled with (HTTP 401). */
+export const appleIdentityBound = (udid: string) =>
+  new LatchError(
+    'apple_identity_bound',
+    401,
+    `the identity signing this Authenticate is enrolled for another device, not ${udid}`,
+  );
 export const appleIdentityMismatch = (udid: string) =>
   new LatchError(
     'apple_identity_mismatch',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { X509Certificate } from 'node:crypto';
 import {
   deviceInformationObservation,
@@ -12,6 +13,7 @@ import type { PlistDict } from '../apple/mdm-plist.js';
 import type { Platform } from '../domain.js';
 import {
   appleBadMessage,
+  appleIdentityBound,
   appleUnknownCommand,
   appleUnknownMessageType,
   appleUserAuthenticateDeclined,
@@ -218,6 +220,12 @@ export class AppleMdmService {
   async #authenticate(udid: string, message: PlistDict, cert: X509Certificate) {
     const now = Date.now();
     await this.#storage.transaction(async (s) => {
+      // An identity serves the device that first authenticated with it, and no other: a device
+      // holding its own Latch identity cannot re-enrol as another UDID and take its commands.
+      const fingerprint = createHash('sha256').update(cert.raw).digest('hex');
+      if ((await s.bindAppleIdentity(fingerprint, udid, now)) !== udid) {
+        throw appleIdentityBound(udid);
+      }
       const device = await s.observeDevice({
         platform: platformOf(message),
         udid,

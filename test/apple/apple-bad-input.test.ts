@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { buildCommandPlist } from '../../src/apple/commands.js';
 import { buildPlist } from '../../src/apple/mdm-plist.js';
@@ -135,6 +136,24 @@ for (const backend of BACKENDS) {
         send: () => putMdm(app, 'connect', ack('OWNER-UDID', 'bad-1'), stranger.identity),
       },
       {
+        name: "another enrolment's identity re-authenticating as the owner",
+        status: 401,
+        code: 'apple_identity_bound',
+        send: () =>
+          putMdm(
+            app,
+            'checkin',
+            buildPlist({
+              MessageType: 'Authenticate',
+              UDID: 'OWNER-UDID',
+              Topic: 'com.apple.mgmt.External.test',
+              SerialNumber: 'SER-WNER-UDID',
+              DeviceName: 'pwned',
+            }),
+            stranger.identity,
+          ),
+      },
+      {
         name: 'an identity Latch never issued',
         status: 401,
         code: 'apple_bad_signature',
@@ -189,6 +208,18 @@ for (const backend of BACKENDS) {
         assert.deepEqual(await queueState(), before);
       });
     }
+
+    it('keeps the owner enrolled with its own identity and name after the takeover attempt', async () => {
+      const enrollment = await app.storage.findAppleEnrollmentByUdid('OWNER-UDID');
+      const device = await app.storage.getDevice(owner.deviceId);
+
+      assert.equal(enrollment?.deviceId, owner.deviceId);
+      assert.deepEqual(
+        new X509Certificate(enrollment!.identityCertificate).raw,
+        owner.identity.certificateDer,
+      );
+      assert.notEqual(device?.name, 'pwned');
+    });
 
     it('still accepts the real answer afterwards', async () => {
       const reply = await putMdm(app, 'connect', ack('OWNER-UDID', 'bad-1'), owner.identity);

@@ -31,6 +31,20 @@ function toEnrollment(row: Selectable<AppleEnrollmentsTable>): AppleEnrollment {
 
 export function appleMdmStore(db: Executor): AppleMdmStore {
   return {
+    async bindAppleIdentity(fingerprint, udid, now) {
+      await db
+        .insertInto('apple_identity_bindings')
+        .values({ fingerprint, udid, bound_at: now })
+        .onConflict((oc) => oc.column('fingerprint').doNothing())
+        .execute();
+      const row = await db
+        .selectFrom('apple_identity_bindings')
+        .select('udid')
+        .where('fingerprint', '=', fingerprint)
+        .executeTakeFirstOrThrow();
+      return row.udid;
+    },
+
     async authenticateAppleEnrollment({ deviceId, udid, identityCertificate, topic, now }) {
       // A UDID belongs to one device row; a stale row under another id gives way.
       await db

@@ -45,8 +45,16 @@ export interface AppleServerSecretsTable {
   created_at: number;
 }
 
+/** Identity certificates bound to the UDID that first authenticated with them (migration 012). */
+export interface AppleIdentityBindingsTable {
+  fingerprint: string;
+  udid: string;
+  bound_at: number;
+}
+
 declare module './schema.js' {
   interface Database {
+    apple_identity_bindings: AppleIdentityBindingsTable;
     apple_enrollments: AppleEnrollmentsTable;
     apple_user_channels: AppleUserChannelsTable;
     apple_installed_profiles: AppleInstalledProfilesTable;

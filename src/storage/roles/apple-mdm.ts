@@ -65,6 +65,11 @@ export interface ServerSecret {
 
 export interface AppleMdmStore {
   /**
+   * Binds an identity certificate (by SHA-256 fingerprint) to the UDID that authenticates with
+   * it, unless it is bound already; answers the UDID it is bound to.
+   */
+  bindAppleIdentity(fingerprint: string, udid: string, now: number): Promise<string>;
+  /**
    * Authenticate: creates the enrolment or starts it afresh (tokens forgotten, identity replaced,
    * enrolled again). The command queue is cleared by the caller in the same transaction.
    */
