@@ -7,6 +7,8 @@
  * expands only the five predefined entities and character references.
  */
 
+import { referencedCharacter } from '../xml-characters.js';
+
 export type PlistValue =
   string | number | boolean | Date | Uint8Array | PlistValue[] | { [key: string]: PlistValue };
 export type PlistDict = { [key: string]: PlistValue };
@@ -24,8 +26,12 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 function decodeText(raw: string): string {
   if (!raw.includes('&')) return raw;
   return raw.replace(/&([^;&\s]{1,10});/g, (whole, name: string) => {
-    if (name.startsWith('#x')) return String.fromCodePoint(parseInt(name.slice(2), 16));
-    if (name.startsWith('#')) return String.fromCodePoint(parseInt(name.slice(1), 10));
+    if (name.startsWith('#')) {
+      const hex = name.startsWith('#x');
+      const character = referencedCharacter(name.slice(hex ? 2 : 1), hex ? 16 : 10);
+      if (character === undefined) throw new PlistError(`${whole} is not a character`);
+      return character;
+    }
     const value = ENTITIES[name];
     if (value === undefined) throw new PlistError(`unknown entity ${whole}`);
     return value;

@@ -1,4 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
+import { referencedCharacter } from '../xml-characters.js';
 
 /** Limits every XML body from a device is held to, whatever the service. */
 export interface XmlLimits {
@@ -24,14 +25,19 @@ const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', a
 
 /**
  * Decodes the five predefined XML entities and character references, and nothing else: the
- * parser runs with entity processing off so that no document can declare its own.
+ * parser runs with entity processing off so that no document can declare its own. A reference
+ * to something that is not an XML character is an XmlRefusedError.
  */
 export function decodeXmlText(text: string): string {
   if (!text.includes('&')) return text;
-  return text.replace(ENTITY, (_match, name: string) => {
-    if (name.startsWith('#x')) return String.fromCodePoint(parseInt(name.slice(2), 16));
-    if (name.startsWith('#')) return String.fromCodePoint(parseInt(name.slice(1), 10));
-    return NAMED[name] ?? '';
+  return text.replace(ENTITY, (whole, name: string) => {
+    if (!name.startsWith('#')) return NAMED[name] ?? '';
+    const hex = name.startsWith('#x');
+    const character = referencedCharacter(name.slice(hex ? 2 : 1), hex ? 16 : 10);
+    if (character === undefined) {
+      throw new XmlRefusedError('xml_malformed', `${whole} is not a character`);
+    }
+    return character;
   });
 }
 

@@ -59,6 +59,18 @@ for (const backend of BACKENDS) {
         send: () => putMdm(app, 'connect', '<plist><dict><key>Status</key>', owner.identity),
       },
       {
+        name: 'a character reference beyond Unicode',
+        status: 400,
+        code: 'apple_bad_message',
+        send: () =>
+          putMdm(
+            app,
+            'connect',
+            '<plist version="1.0"><dict><key>Status</key><string>&#x110000;</string></dict></plist>',
+            owner.identity,
+          ),
+      },
+      {
         name: 'a plist declaring entities',
         status: 400,
         code: 'apple_bad_message',

@@ -34,6 +34,16 @@ describe('hardened XML for device messages', () => {
     ['nesting past the depth limit', `${'<a>'.repeat(200)}${'</a>'.repeat(200)}`, 'xml_too_deep'],
     ['a document that is not SyncML', '<Envelope/>', 'xml_malformed'],
     ['a SyncHdr without SessionID', valid.replace('<SessionID>1</SessionID>', ''), 'xml_malformed'],
+    [
+      'a character reference beyond Unicode',
+      valid.replace('<Data>en-US</Data>', '<Data>&#x110000;</Data>'),
+      'xml_malformed',
+    ],
+    [
+      'a reference to a lone surrogate',
+      valid.replace('<Data>en-US</Data>', '<Data>&#xD800;</Data>'),
+      'xml_malformed',
+    ],
     ['the recorded client package', valid, 'accepted'],
   ];
   for (const [name, text, expected] of cases) {
@@ -51,6 +61,18 @@ describe('hardened XML for device messages', () => {
     );
 
     assert.equal(message.commands[1]?.items[4]?.data, '&A&unknown;');
+  });
+
+  it('refuses a character reference beyond Unicode in an enrolment request', () => {
+    const envelope =
+      '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" ' +
+      'xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header>' +
+      '<a:MessageID>&#x110000;</a:MessageID></s:Header><s:Body><x/></s:Body></s:Envelope>';
+
+    assert.equal(
+      code(() => parseSoapRequest(envelope)),
+      'xml_malformed',
+    );
   });
 
   it('refuses a DOCTYPE in an enrolment request too', () => {
