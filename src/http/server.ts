@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { registerAuthentication } from './authentication.js';
+import { registerJsonBody } from './json-body.js';
 import type { AppContext } from './context.js';
 import { handleError } from './error-handler.js';
 import { registerHttpMetrics } from './http-metrics.js';
@@ -102,6 +103,7 @@ export async function buildServer(context: AppContext): Promise<FastifyInstance>
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
   app.setErrorHandler(handleError);
+  registerJsonBody(app);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
       error: { code: 'route_not_found', message: `no route ${request.method} ${request.url}` },

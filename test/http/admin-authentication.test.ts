@@ -73,6 +73,24 @@ describe('admin API authentication', () => {
     assert.equal(response.body.error.code, 'malformed_json');
   });
 
+  it('refuses JSON nested past the depth limit before any handler sees it', async () => {
+    const deep = `{"name":"deep","colour":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+    const shallow = `{"name":"shallow","colour":${'['.repeat(10)}${']'.repeat(10)}}`;
+
+    const refused = await app.api('/api/v1/groups', { method: 'POST', body: deep });
+    const parsed = await app.api('/api/v1/groups', { method: 'POST', body: shallow });
+
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.code, 'json_too_deep');
+    assert.equal(parsed.status, 400);
+    assert.equal(parsed.body.error.code, 'invalid_request');
+    const groups = await app.api('/api/v1/groups');
+    assert.equal(
+      groups.body.items.some((g: { name: string }) => g.name === 'deep'),
+      false,
+    );
+  });
+
   it('answers a body that breaks the schema with the issues and their paths', async () => {
     const response = await app.api('/api/v1/groups', {
       method: 'POST',
