@@ -248,6 +248,22 @@ for (const backend of BACKENDS) {
       assert.equal(app.server.context.secrets.openText(stored.passwordSealed!), 'hunter2-secret');
       assert.equal(JSON.stringify(audit.body).includes('hunter2'), false);
     });
+
+    it('refuses an upstream URL that carries credentials, and keeps the one it had', async () => {
+      const before = await app.api('/api/v1/chocolatey/upstream');
+
+      const response = await app.api('/api/v1/chocolatey/upstream', {
+        method: 'PUT',
+        body: { url: 'http://user:hunter3-secret@127.0.0.1:1/api/v2' },
+      });
+
+      assert.equal(response.status, 400);
+      assert.equal(response.body.error.code, 'credentials_in_url');
+      const after = await app.api('/api/v1/chocolatey/upstream');
+      assert.equal(after.body.url, before.body.url);
+      const audit = await app.api('/api/v1/audit?limit=5');
+      assert.equal(JSON.stringify(audit.body).includes('hunter3'), false);
+    });
   });
 }
 

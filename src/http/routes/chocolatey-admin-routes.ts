@@ -11,7 +11,7 @@ import {
   dispatchChocoInstalls,
   feedUrlOf,
 } from '../../catalog/chocolatey/choco-deployment.js';
-import { notFound } from '../../errors.js';
+import { LatchError, notFound } from '../../errors.js';
 import { adminOf } from '../authentication.js';
 import type { AppContext } from '../context.js';
 import { IdParams } from '../schemas.js';
@@ -221,6 +221,7 @@ export function chocolateyAdminRoutes(app: FastifyInstance, context: AppContext)
     async (request) => {
       const admin = adminOf(request);
       const { url, username = null, password = null } = request.body;
+      refuseCredentialsInUrl(url);
       const before = await chocolatey.upstreamStatus();
       await storage.transaction(async (s) => {
         await chocolatey.setUpstream({ url, username, password }, s);
@@ -237,4 +238,24 @@ export function chocolateyAdminRoutes(app: FastifyInstance, context: AppContext)
       return { ...(await chocolatey.upstreamStatus()), hasPassword: password !== null };
     },
   );
+}
+
+/**
+ * Credentials go in `username`/`password`, where the password is sealed; a URL carrying them
+ * would be shown, audited and logged in clear (and fetch refuses such URLs anyway).
+ */
+function refuseCredentialsInUrl(text: string) {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new LatchError('invalid_request', 400, 'the upstream url is not a URL');
+  }
+  if (url.username || url.password) {
+    throw new LatchError(
+      'credentials_in_url',
+      400,
+      'put the upstream credentials in username and password, not in the url',
+    );
+  }
 }
