@@ -6,6 +6,8 @@ import type { AgentPlatform } from '../service/agent/agent-enrollment.js';
 import type { AgentTaskResult } from '../service/agent/agent-tasks.js';
 import { AgentClient } from './agent-client.js';
 import { AgentRunner } from './agent-runner.js';
+import { MOUNT_EVENT_KIND } from './mount-report.js';
+import type { MountReport } from './mount-report.js';
 
 export type SimulatedOutcome = 'succeeded' | 'failed' | 'alternate';
 
@@ -129,18 +131,23 @@ async function simulateOne(
     // on resume, and the server still stores each once.
     if (!(await readJson<boolean>(join(dir, 'events-recorded.json')))) {
       for (let e = 0; e < options.eventsPerDevice; e++) {
-        await runner.recordEvent(
-          'storage.mount-refused',
-          {
-            volumeName: `USB DISK ${e}`,
-            bus: 'USB',
-            mediaKind: 'usb-flash',
-            sizeBytes: 16_000_000_000,
-            user: 'user01',
-          },
-          Date.now(),
-          `sim-${runId}-${index}-${e}`,
-        );
+        // A mount report as the real agent sends one (mount-report.ts): a refused USB stick.
+        const eventId = `sim-${runId}-${index}-${e}`;
+        const occurredAt = Date.now();
+        const report: MountReport = {
+          eventId,
+          occurredAt,
+          user: 'user01',
+          disk: `disk${4 + e}s1`,
+          bus: 'USB',
+          mediaKind: 'IOMedia',
+          volumeName: `USB DISK ${e}`,
+          sizeBytes: 16_000_000_000,
+          category: 'external',
+          decision: 'deny',
+          rule: 'external-bus',
+        };
+        await runner.recordEvent(MOUNT_EVENT_KIND, { ...report }, occurredAt, eventId);
       }
       await writeJson(join(dir, 'events-recorded.json'), true);
     }

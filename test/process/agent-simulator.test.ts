@@ -145,6 +145,15 @@ for (const backend of BACKENDS) {
             new Set(events.map((e) => `${e.deviceId}/${e.eventId}`)).size,
             AGENTS * EVENTS,
           );
+          // The simulated events are mount reports, so the mount-event list shows them.
+          let refused = 0;
+          let cursor: string | undefined;
+          do {
+            const page = await storage.listMountEvents({ decision: 'deny', cursor });
+            refused += page.items.length;
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor);
+          assert.equal(refused, AGENTS * EVENTS);
         } finally {
           await storage.close();
         }
