@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { invalidCredentials } from '../errors.js';
+import { isUniqueViolation } from '../storage/kysely/executor.js';
 import type { CredentialStore } from '../storage/storage.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { generateToken, hashToken } from './tokens.js';
@@ -21,7 +22,16 @@ export async function ensureAdmin(
 ): Promise<{ generatedPassword: string | undefined }> {
   if ((await store.countUsers()) > 0) return { generatedPassword: undefined };
   const password = configuredPassword || randomBytes(12).toString('base64url');
-  await store.createUser({ username: ADMIN_USERNAME, passwordHash: await hashPassword(password) });
+  try {
+    await store.createUser({
+      username: ADMIN_USERNAME,
+      passwordHash: await hashPassword(password),
+    });
+  } catch (error) {
+    // Several servers starting on one new database: the first one creates the account.
+    if (isUniqueViolation(error)) return { generatedPassword: undefined };
+    throw error;
+  }
   return { generatedPassword: configuredPassword ? undefined : password };
 }
 
