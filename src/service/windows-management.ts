@@ -122,7 +122,8 @@ async function exchange(
       udid: enrollment.hardwareDeviceId,
       model: inventory.model,
       osVersion: inventory.osVersion,
-      osBuild: inventory.osEdition,
+      // SwV (10.0.22631.3447) is version and build in one; the edition stays in the inventory.
+      osBuild: inventory.osVersion?.split('.').slice(2).join('.') || undefined,
       name: inventory.deviceName,
       lastSeenAt: now,
     });
