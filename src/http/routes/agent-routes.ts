@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { RateLimiter } from '../../service/agent/rate-limiter.js';
+import { RateLimiter } from '../../service/rate-limiter.js';
 import { agentOf, authenticateAgent } from '../agent-authentication.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../../errors.js';
