@@ -108,7 +108,7 @@ export function readConfig(
 ): Config {
   const port = overrides.port ?? Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be a port number, not ${String(env.PORT)}`);
+    throw new Error(`PORT must be a port number, not ${String(overrides.port ?? env.PORT)}`);
   }
   const bodyLimitBytes = Number(env.LATCH_BODY_LIMIT ?? 1024 * 1024);
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes <= 0) {
