@@ -22,6 +22,8 @@ export interface Config {
   /** Each device's agent request budget: a burst, refilled at so many a minute. */
   agentRatePerMinute: number;
   agentRateBurst: number;
+  /** Failed sign-ins a username and a client address may each make a minute before 429. */
+  loginFailuresPerMinute: number;
   /** A sent command unanswered this long is handed out again. */
   commandResendAfterMs: number;
   /** Sends before an unanswered command is marked failed. */
@@ -106,7 +108,7 @@ export function readConfig(
 ): Config {
   const port = overrides.port ?? Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be a port number, not ${String(env.PORT)}`);
+    throw new Error(`PORT must be a port number, not ${String(overrides.port ?? env.PORT)}`);
   }
   const bodyLimitBytes = Number(env.LATCH_BODY_LIMIT ?? 1024 * 1024);
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes <= 0) {
@@ -117,6 +119,7 @@ export function readConfig(
     agentCheckinIntervalSeconds: positive(env, 'LATCH_AGENT_CHECKIN_INTERVAL', 60),
     agentRatePerMinute: positive(env, 'LATCH_AGENT_RATE_PER_MINUTE', 120),
     agentRateBurst: positive(env, 'LATCH_AGENT_RATE_BURST', 30),
+    loginFailuresPerMinute: positive(env, 'LATCH_LOGIN_FAILURES_PER_MINUTE', 10),
     host: env.HOST ?? '0.0.0.0',
     port,
     dataDir,

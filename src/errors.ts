@@ -113,3 +113,6 @@ export const invalidEnrollmentToken = () =>
   );
 export const rateLimited = (retryAfterSeconds: number) =>
   new LatchError('rate_limited', 429, `too many requests; retry after ${retryAfterSeconds} s`);
+/** An agent posted a result for a task of its own that was never handed out to it. */
+export const agentTaskNotSent = (id: string) =>
+  new LatchError('agent_task_not_sent', 409, `task ${id} was not sent to this device`);

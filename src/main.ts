@@ -163,6 +163,9 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const scheme = config.tlsCertFile ? 'https' : 'http';
   const url = `${scheme}://127.0.0.1:${port}`;
+  // A random port (0) is known only once listening; the default public URL must name it, since
+  // feed links and enrolment profiles are built from it.
+  if (config.port === 0 && config.publicUrl === 'http://localhost:0') config.publicUrl = url;
 
   const sweeper = setInterval(() => {
     commands.sweep().catch((error: unknown) => logger.warn({ err: error }, 'queue sweep failed'));

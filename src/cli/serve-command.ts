@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { readConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startServer } from '../main.js';
+import { portNumber } from './option-parsers.js';
 
 export function registerServeCommand(program: Command) {
   program
     .command('serve')
     .description('run the Latch server')
-    .option('--port <port>', 'port to listen on (env PORT, default 8080)', (v) => Number(v))
+    .option('--port <port>', 'port to listen on (env PORT, default 8080)', portNumber)
     .option('--data <dir>', 'data directory (env LATCH_DATA_DIR, default ./data)')
     .action(async (options: { port?: number; data?: string }) => {
       const config = readConfig(process.env, { port: options.port, dataDir: options.data });

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { rateLimited, unauthenticated } from '../errors.js';
 import type { Config } from '../config.js';
 import type { AgentChannel, AgentIdentity } from '../service/agent/agent-channel.js';
-import type { RateLimiter } from '../service/agent/rate-limiter.js';
+import type { RateLimiter } from '../service/rate-limiter.js';
 import { bearerToken } from './authentication.js';
 import { clientCertificateFingerprint } from './client-certificate.js';
 

@@ -13,6 +13,8 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length'],
+  FST_ERR_BAD_URL: [400, 'bad_url'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'path_parameter_too_long'],
 };
 
 export function toErrorBody(error: FastifyError | LatchError | Error): [number, ErrorBody] {
@@ -25,8 +27,9 @@ export function toErrorBody(error: FastifyError | LatchError | Error): [number, 
   if (fastifyError.validation) {
     const issues = fastifyError.validation.map((v) => ({
       path:
-        (v.instancePath || '/') +
-        (v.params && 'missingProperty' in v.params ? `/${String(v.params.missingProperty)}` : ''),
+        v.params && 'missingProperty' in v.params
+          ? `${v.instancePath}/${String(v.params.missingProperty)}`
+          : v.instancePath || '/',
       message: v.message ?? 'is invalid',
     }));
     const where = fastifyError.validationContext ?? 'body';
@@ -43,6 +46,11 @@ export function toErrorBody(error: FastifyError | LatchError | Error): [number, 
   return [500, { error: { code: 'internal', message: 'the server failed; see its log' } }];
 }
 
+/**
+ * Answers every error in our format. Also fastify's `frameworkErrors`, which meets the errors
+ * raised before routing (a malformed URL, an over-long path parameter) that would otherwise be
+ * answered in fastify's own format.
+ */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const [status, body] = toErrorBody(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');

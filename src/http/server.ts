@@ -100,6 +100,7 @@ export async function buildServer(context: AppContext): Promise<FastifyInstance>
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: false,
+    frameworkErrors: handleError,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
   app.setErrorHandler(handleError);

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { SettingsStore } from '../storage/storage.js';
+import { HttpUrlSchema } from './policy-model.js';
 
 /** The organisation's settings, as the API reads and writes them. */
 export const OrganisationSettingsSchema = Type.Object(
@@ -8,7 +9,7 @@ export const OrganisationSettingsSchema = Type.Object(
     storeMarket: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166 country code' }),
     minimumAgentVersion: Type.String({ pattern: '^\\d+(\\.\\d+){0,3}$' }),
     minimumTrayVersion: Type.String({ pattern: '^\\d+(\\.\\d+){0,3}$' }),
-    helpUrl: Type.String({ format: 'uri', maxLength: 2048 }),
+    helpUrl: HttpUrlSchema(),
     agentTeamId: Type.String({ pattern: '^[A-Z0-9]{10}$' }),
     agentBundleId: Type.String({ minLength: 1, maxLength: 255 }),
   },

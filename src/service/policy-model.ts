@@ -21,6 +21,13 @@ export type ExtensionState = (typeof EXTENSION_STATES)[number];
 const literals = <T extends string>(values: readonly T[]) =>
   Type.Union(values.map((v) => Type.Literal(v)));
 
+/**
+ * A web address shown to users (the help page their notification opens): http or https only,
+ * since `format: 'uri'` alone lets `javascript:` and `file:` addresses through.
+ */
+export const HttpUrlSchema = (options: { description?: string } = {}) =>
+  Type.String({ format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: 2048, ...options });
+
 export const StorageExceptionSchema = Type.Object(
   {
     deviceId: Type.String({ minLength: 1, maxLength: 200 }),
@@ -33,9 +40,7 @@ export type StorageException = Static<typeof StorageExceptionSchema>;
 export const StorageRestrictionSettingsSchema = Type.Object(
   {
     mode: literals(STORAGE_MODES),
-    helpUrl: Type.Optional(
-      Type.String({ format: 'uri', maxLength: 2048, description: 'default: the organisation’s' }),
-    ),
+    helpUrl: Type.Optional(HttpUrlSchema({ description: 'default: the organisation’s' })),
     statusText: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     notificationText: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
     exceptions: Type.Optional(Type.Array(StorageExceptionSchema, { maxItems: 10_000 })),

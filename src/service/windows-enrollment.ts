@@ -18,6 +18,28 @@ export class WindowsEnrollmentError extends Error {
   }
 }
 
+/** Longest AdditionalContext value kept, as long as the agent API allows a device name. */
+const MAX_CONTEXT_LENGTH = 255;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * One AdditionalContext value, without control characters (they would reach logs and the
+ * console as sent). A value over MAX_CONTEXT_LENGTH is refused rather than cut: a device ID cut
+ * short could name another device.
+ */
+function contextItem(context: Record<string, string>, name: string): string | undefined {
+  const value = context[name];
+  if (value === undefined) return undefined;
+  if (value.length > MAX_CONTEXT_LENGTH) {
+    throw new WindowsEnrollmentError(
+      'InvalidParameter',
+      `AdditionalContext ${name} is over ${MAX_CONTEXT_LENGTH} characters`,
+    );
+  }
+  return value.replace(CONTROL_CHARACTERS, '');
+}
+
 export interface EnrollmentDeps {
   storage: Storage;
   authority: WindowsCertificateAuthority;
@@ -38,7 +60,9 @@ export async function enrollWindowsDevice(
   now = Date.now(),
 ): Promise<{ xml: string; deviceId: string }> {
   const { csrBase64, context } = readEnrollmentRequest(request);
-  const hardwareDeviceId = context.DeviceID ?? context.HWDevID;
+  const hardwareDeviceId = contextItem(context, 'DeviceID') ?? contextItem(context, 'HWDevID');
+  const deviceName = contextItem(context, 'DeviceName');
+  const osVersion = contextItem(context, 'OSVersion');
   if (!hardwareDeviceId) {
     throw new WindowsEnrollmentError('InvalidParameter', 'AdditionalContext has no DeviceID');
   }
@@ -60,8 +84,8 @@ export async function enrollWindowsDevice(
     const device = await storage.observeDevice({
       platform: 'windows',
       udid: hardwareDeviceId,
-      name: context.DeviceName ?? null,
-      osVersion: context.OSVersion ?? null,
+      name: deviceName || null,
+      osVersion: osVersion || null,
       enrollmentType: store === 'System' ? 'device' : 'user',
       enrolledAt: now,
       lastSeenAt: now,

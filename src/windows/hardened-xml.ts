@@ -63,11 +63,20 @@ export function refuseDeclarations(text: string, limits: XmlLimits): void {
   }
   let at = text.indexOf('<!');
   while (at !== -1) {
-    if (!text.startsWith('<![CDATA[', at) && !text.startsWith('<!--', at)) {
-      throw new XmlRefusedError('xml_dtd_refused', 'markup declarations are not accepted');
-    }
-    at = text.indexOf('<!', at + 2);
+    // The content of a CDATA section or a comment is text, not markup: `<!` inside is harmless.
+    // One left open runs to the end, and the parser refuses the document as malformed.
+    let end: number;
+    if (text.startsWith('<![CDATA[', at)) end = closeOf(text, ']]>', at + 9);
+    else if (text.startsWith('<!--', at)) end = closeOf(text, '-->', at + 4);
+    else throw new XmlRefusedError('xml_dtd_refused', 'markup declarations are not accepted');
+    at = text.indexOf('<!', end);
   }
+}
+
+/** Where the text after `closing` (searched from `from`) starts; the text's end if it is absent. */
+function closeOf(text: string, closing: string, from: number): number {
+  const at = text.indexOf(closing, from);
+  return at === -1 ? text.length : at + closing.length;
 }
 
 /**

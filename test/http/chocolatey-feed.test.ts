@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { parseNugetFeed } from '../../src/catalog/chocolatey/nuget-atom.js';
 import { startTestApp } from '../helpers/app.js';
@@ -103,6 +104,32 @@ for (const backend of BACKENDS) {
       assert.equal(rest.packages.length, 4);
       assert.equal(rest.next, null);
       assert.equal(page.packages[2]!.contentUrl, `${feed}/package/xunit/2.1.0`);
+    });
+
+    it('builds links from the public URL, whatever Host the request names', async () => {
+      const { status, body } = await new Promise<{ status: number; body: string }>(
+        (resolve, reject) => {
+          const request = httpRequest(
+            `${feed}/FindPackagesById()?id='xunit'&$top=1`,
+            { headers: { host: 'evil.example', authorization: basicAuth(credentials) } },
+            (response) => {
+              let text = '';
+              response.setEncoding('utf8');
+              response.on('data', (chunk: string) => (text += chunk));
+              response.on('end', () => resolve({ status: response.statusCode!, body: text }));
+            },
+          );
+          request.on('error', reject);
+          request.end();
+        },
+      );
+      const page = parseNugetFeed(body);
+
+      assert.equal(status, 200);
+      assert.doesNotMatch(body, /evil\.example/);
+      assert.match(body, new RegExp(`xml:base="${app.config.publicUrl}/chocolatey/api/v2/?"`));
+      assert.ok(page.next!.startsWith(`${app.config.publicUrl}/chocolatey/api/v2/`));
+      assert.ok(page.packages[0]!.contentUrl!.startsWith(`${app.config.publicUrl}/chocolatey/`));
     });
 
     it('answers 404 for a version upstream does not have, and 400 for a bad id', async () => {

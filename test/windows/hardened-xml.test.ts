@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseSoapRequest } from '../../src/windows/enrollment-messages.js';
-import { XmlRefusedError } from '../../src/windows/hardened-xml.js';
+import {
+  DEFAULT_XML_LIMITS,
+  XmlRefusedError,
+  refuseDeclarations,
+} from '../../src/windows/hardened-xml.js';
 import { parseSyncml } from '../../src/windows/syncml.js';
 import { readFixture } from '../helpers/fixtures.js';
 
@@ -80,5 +84,39 @@ describe('hardened XML for device messages', () => {
       code(() => parseSoapRequest('<!DOCTYPE s [<!ENTITY a "b">]><s:Envelope xmlns:s="x"/>')),
       'xml_dtd_refused',
     );
+  });
+});
+
+describe('refuseDeclarations', () => {
+  const cases: [string, string, string][] = [
+    ['a DOCTYPE inside a CDATA section', '<a><![CDATA[<!DOCTYPE x>]]></a>', 'accepted'],
+    ['an ENTITY inside a CDATA section', '<a><![CDATA[x <!ENTITY y "z"> ]]></a>', 'accepted'],
+    ['a DOCTYPE inside a comment', '<a><!-- <!DOCTYPE x> --></a>', 'accepted'],
+    ['two CDATA sections', '<a><![CDATA[<!x]]><![CDATA[<!y]]></a>', 'accepted'],
+    ['a DOCTYPE after a CDATA section', '<a><![CDATA[x]]></a><!DOCTYPE x>', 'xml_dtd_refused'],
+    ['a DOCTYPE after a comment', '<!-- x --><!DOCTYPE x><a/>', 'xml_dtd_refused'],
+    [
+      'an ENTITY between CDATA sections',
+      '<![CDATA[a]]><!ENTITY b "c"><![CDATA[d]]>',
+      'xml_dtd_refused',
+    ],
+    ['a CDATA end that closes nothing', '<a>]]><!DOCTYPE x></a>', 'xml_dtd_refused'],
+    ['a bare DOCTYPE', '<!DOCTYPE x><a/>', 'xml_dtd_refused'],
+  ];
+  for (const [name, text, expected] of cases) {
+    it(`answers ${expected} for ${name}`, () => {
+      assert.equal(
+        code(() => refuseDeclarations(text, DEFAULT_XML_LIMITS)),
+        expected,
+      );
+    });
+  }
+
+  it('lets a SyncML message carry a DOCTYPE as CDATA text', () => {
+    const message = parseSyncml(
+      valid.replace('<Data>en-US</Data>', '<Data><![CDATA[<!DOCTYPE x>]]></Data>'),
+    );
+
+    assert.equal(message.commands[1]?.items[4]?.data, '<!DOCTYPE x>');
   });
 });

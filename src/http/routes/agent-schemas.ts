@@ -5,6 +5,8 @@ import { EXTENSION_STATES } from '../../service/agent/agent-checkin.js';
 /** Request bodies of the agent API (`/agent/v1/…`), validated at the edge. */
 const Version = Type.String({ minLength: 1, maxLength: 64 });
 const Identifier = Type.String({ minLength: 1, maxLength: 200 });
+/** A time the device reports, in epoch ms: before 2100, so a broken clock cannot pass for one. */
+const EpochMs = Type.Integer({ minimum: 0, maximum: 4_102_444_800_000 });
 
 export const EnrollBody = Type.Object(
   {
@@ -69,7 +71,7 @@ export const EventsBody = Type.Object(
         {
           id: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' }),
           kind: Type.String({ pattern: '^[a-z][a-z0-9.-]{0,63}$' }),
-          occurredAt: Type.Integer({ minimum: 0 }),
+          occurredAt: EpochMs,
           payload: Type.Record(Type.String(), Type.Unknown()),
         },
         { additionalProperties: false },
@@ -85,8 +87,8 @@ export const TaskResultBody = Type.Object(
     outcome: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
     exitCode: Type.Union([Type.Integer(), Type.Null()]),
     outputTail: Type.String({ maxLength: 16_384 }),
-    startedAt: Type.Integer({ minimum: 0 }),
-    finishedAt: Type.Integer({ minimum: 0 }),
+    startedAt: EpochMs,
+    finishedAt: EpochMs,
     error: Type.Optional(Type.String({ maxLength: 2000 })),
   },
   { additionalProperties: false },

@@ -9,6 +9,7 @@ import { LatchError } from '../../errors.js';
 import { redeemEnrollmentToken } from '../../service/enrollment-tokens.js';
 import { clientCertificateDer } from '../client-certificate.js';
 import type { AppContext } from '../context.js';
+import { requireMediaType } from '../media-type.js';
 
 const CHECKIN_TYPE = 'application/x-apple-aspen-mdm-checkin';
 const CONNECT_TYPE = 'application/x-apple-aspen-mdm';
@@ -36,8 +37,7 @@ export function appleMdmRoutes(app: FastifyInstance, context: AppContext) {
     // Checked before any body parser runs, so a JSON or XML body is refused as a type, unread.
     scope.addHook('onRequest', async (request) => {
       const checkin = request.routeOptions.url === '/mdm/apple/checkin';
-      const expected = checkin ? CHECKIN_TYPE : CONNECT_TYPE;
-      if (request.headers['content-type'] !== expected) throw wrongType(expected);
+      requireMediaType(request, checkin ? CHECKIN_TYPE : CONNECT_TYPE);
     });
 
     scope.put('/mdm/apple/checkin', async (request, reply) => {
@@ -94,8 +94,4 @@ export function appleMdmRoutes(app: FastifyInstance, context: AppContext) {
       return reply.type('application/x-apple-aspen-config').send(profile);
     },
   );
-}
-
-function wrongType(expected: string) {
-  return new LatchError('unsupported_media_type', 415, `the body must be ${expected}`);
 }

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '../../errors.js';
+import { notFound, rateLimited } from '../../errors.js';
 import { changePassword, createApiToken, login } from '../../service/admin-accounts.js';
+import { LoginThrottle } from '../../service/login-throttle.js';
 import { hashToken } from '../../service/tokens.js';
 import { adminOf, bearerToken } from '../authentication.js';
 import type { AppContext } from '../context.js';
@@ -32,12 +33,21 @@ const NewTokenBody = Type.Object(
 );
 
 /** Sign-in, the signed-in admin, and long-lived API tokens. */
-export function authRoutes(app: FastifyInstance, { storage }: AppContext) {
+export function authRoutes(app: FastifyInstance, { storage, config }: AppContext) {
+  const throttle = new LoginThrottle({ failuresPerMinute: config.loginFailuresPerMinute });
+
   app.post<{ Body: typeof LoginBody.static }>(
     '/api/v1/auth/login',
     { config: { public: true }, schema: { tags: ['auth'], body: LoginBody } },
-    async (request) => {
-      const session = await login(storage, request.body.username, request.body.password);
+    async (request, reply) => {
+      const { username, password } = request.body;
+      const retryAfter = throttle.begin(username, request.ip);
+      if (retryAfter > 0) {
+        void reply.header('retry-after', String(retryAfter));
+        throw rateLimited(retryAfter);
+      }
+      const session = await login(storage, username, password);
+      throttle.succeeded(username, request.ip);
       request.log.info({ user: session.user.username }, 'admin signed in');
       return { token: session.token, expiresAt: session.expiresAt, user: session.user };
     },

@@ -56,15 +56,11 @@ export function chocolateyFeedRoutes(app: FastifyInstance, context: AppContext) 
   const { chocolatey, storage, config, agentChannel } = context;
   const updated = () => new Date().toISOString();
   const checkSecret = rememberedChecks((secret) => agentChannel.authenticateSecret(secret), 10_000);
-  const publicHost = new URL(config.publicUrl).host;
   /**
-   * The feed's own address for links: the configured public URL when the device reached us by
-   * that name, else the address it used (a device on the LAN may know the server by another).
+   * The feed's own address for links: always the configured public URL. The request's Host
+   * header is the client's to choose, and links built from it would send choco elsewhere.
    */
-  const baseOf = (request: FastifyRequest) =>
-    request.host === publicHost
-      ? `${config.publicUrl}${FEED_PATH}`
-      : `${request.protocol}://${request.host}${FEED_PATH}`;
+  const feedBase = () => `${config.publicUrl}${FEED_PATH}`;
 
   const answerFeed = (
     base: string,
@@ -186,7 +182,7 @@ export function chocolateyFeedRoutes(app: FastifyInstance, context: AppContext) 
         const match = pattern.exec(path);
         if (match) {
           const parts = match.map((part) => (part ?? '').replace(/''/g, "'"));
-          return handle(request, reply, parts, baseOf(request));
+          return handle(request, reply, parts, feedBase());
         }
       }
       throw new LatchError('route_not_found', 404, `the feed has no ${path}`);

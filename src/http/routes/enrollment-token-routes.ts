@@ -7,6 +7,8 @@ import type { AppContext } from '../context.js';
 import { IdParams } from '../schemas.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The furthest expiry an enrolment token may have: a longer-lived secret is one nobody rotates. */
+const MAX_LIFETIME_MS = 10 * 366 * DAY_MS;
 
 const NewEnrollmentToken = Type.Object(
   {
@@ -31,6 +33,10 @@ export function enrollmentTokenRoutes(app: FastifyInstance, { storage }: AppCont
       const now = Date.now();
       const expiresAt = request.body.expiresAt ?? now + 7 * DAY_MS;
       if (expiresAt <= now) throw badRequest('expiresAt is in the past');
+      if (expiresAt > now + MAX_LIFETIME_MS) {
+        const message = 'is more than 10 years away';
+        throw badRequest(`expiresAt ${message}`, [{ path: '/expiresAt', message }]);
+      }
       const created = await storage.transaction(async (s) => {
         const result = await createEnrollmentToken(s, {
           name: request.body.name,

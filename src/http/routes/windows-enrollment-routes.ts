@@ -10,8 +10,10 @@ import {
 import type { SoapRequest } from '../../windows/enrollment-messages.js';
 import { DEFAULT_XML_LIMITS, XmlRefusedError } from '../../windows/hardened-xml.js';
 import type { AppContext } from '../context.js';
+import { requireMediaType } from '../media-type.js';
 
-const SOAP_TYPES = ['application/soap+xml', 'text/xml'];
+/** What Windows sends to all three services ([MS-MDE2] examples; SOAP 1.2's own type). */
+const SOAP_TYPE = 'application/soap+xml';
 
 function sendSoap(reply: FastifyReply, status: number, xml: string) {
   return reply.status(status).type(SOAP_CONTENT_TYPE).send(xml);
@@ -25,10 +27,14 @@ function sendSoap(reply: FastifyReply, status: number, xml: string) {
 export function windowsEnrollmentRoutes(app: FastifyInstance, context: AppContext) {
   void app.register(async (scope) => {
     scope.addContentTypeParser(
-      SOAP_TYPES,
+      SOAP_TYPE,
       { parseAs: 'string', bodyLimit: DEFAULT_XML_LIMITS.maxBytes },
       (_request, body, done) => done(null, body),
     );
+
+    scope.addHook('onRequest', async (request) => {
+      if (request.method === 'POST') requireMediaType(request, SOAP_TYPE);
+    });
 
     /** Parses the envelope or answers the fault itself; undefined means "already answered". */
     const soapOf = (body: unknown, reply: FastifyReply): SoapRequest | undefined => {

@@ -6,6 +6,7 @@ import { DEFAULT_XML_LIMITS, XmlRefusedError } from '../../windows/hardened-xml.
 import { SYNCML_CONTENT_TYPE } from '../../windows/syncml.js';
 import { clientCertificateFingerprint } from '../client-certificate.js';
 import type { AppContext } from '../context.js';
+import { requireMediaType } from '../media-type.js';
 
 /**
  * The OMA-DM management endpoint ([MS-MDM]): every SyncML message of an enrolled device. The
@@ -26,6 +27,11 @@ export function windowsMdmRoutes(app: FastifyInstance, context: AppContext) {
       { parseAs: 'string', bodyLimit: DEFAULT_XML_LIMITS.maxBytes },
       (_request, body, done) => done(null, body),
     );
+
+    // Checked before any body parser runs, so a JSON body is refused as a type, not as bad XML.
+    scope.addHook('onRequest', async (request) => {
+      if (request.method === 'POST') requireMediaType(request, SYNCML_CONTENT_TYPE);
+    });
 
     scope.post('/ManagementServer/MDM.svc', async (request, reply) => {
       const fingerprint = clientCertificateFingerprint(request, context.config);

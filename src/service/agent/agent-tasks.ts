@@ -175,13 +175,17 @@ export class AgentTasks {
 
   /**
    * Records the device's result for its task once. `unknown` when the task is not this
-   * device's (or does not exist), so a device learns nothing about other devices' tasks.
+   * device's (or does not exist), so a device learns nothing about other devices' tasks;
+   * `not_sent` when it is, but was never handed out, so the device cannot have run it.
    */
   async recordResult(
     deviceId: string,
     taskId: string,
     result: AgentTaskResult,
-  ): Promise<'recorded' | 'duplicate' | 'unknown'> {
+  ): Promise<'recorded' | 'duplicate' | 'unknown' | 'not_sent'> {
+    const task = await this.#storage.getCommand(taskId);
+    if (task?.channel !== 'agent' || task.deviceId !== deviceId) return 'unknown';
+    if (task.sentAt === null) return 'not_sent';
     const answer = await this.#queue.answer(
       'agent',
       deviceId,

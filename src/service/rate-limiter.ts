@@ -1,6 +1,7 @@
 /**
- * A token bucket per key (a device id): `burst` requests at once, refilled at `perMinute`.
- * It lives in one server's memory, so behind a load balancer each server limits on its own.
+ * A token bucket per key (a device id, a username): `burst` requests at once, refilled at
+ * `perMinute`. It lives in one server's memory, so behind a load balancer each server limits on
+ * its own.
  */
 export class RateLimiter {
   readonly #perMs: number;
@@ -25,6 +26,12 @@ export class RateLimiter {
       return 0;
     }
     return Math.max(1, Math.ceil((1 - bucket.tokens) / this.#perMs / 1000));
+  }
+
+  /** Gives back a token taken for something that turned out not to count (a good password). */
+  refund(key: string) {
+    const bucket = this.#buckets.get(key);
+    if (bucket) bucket.tokens = Math.min(this.#burst, bucket.tokens + 1);
   }
 
   /** Forgets full buckets now and then, so memory follows the active devices only. */
