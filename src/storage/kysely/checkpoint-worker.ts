@@ -13,8 +13,9 @@ const timer = setInterval(() => {
   try {
     // PASSIVE never waits for the writer: what it cannot copy now, the next round copies.
     database.pragma('wal_checkpoint(PASSIVE)');
-  } catch (error) {
-    parentPort?.postMessage({ failed: (error as Error).message });
+  } catch {
+    // Busy or failing: the next round tries again, and the server's own fallback
+    // autocheckpoint bounds the WAL meanwhile.
   }
 }, intervalMs);
 parentPort?.on('message', (message: unknown) => {
