@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { storageDeclarationIdentifiers } from '../../src/apple/storage-declarations.js';
 import { stableUuid } from '../../src/apple/stable-uuid.js';
@@ -8,24 +7,9 @@ import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { LATCH_CLI } from '../helpers/server-process.js';
+import { freePort, until } from '../helpers/waiting.js';
 
 const MACS = 5;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 for (const backend of BACKENDS) {
   describe(`Declarative management end to end on ${backend.name}`, () => {
