@@ -116,3 +116,11 @@ export const rateLimited = (retryAfterSeconds: number) =>
 /** An agent posted a result for a task of its own that was never handed out to it. */
 export const agentTaskNotSent = (id: string) =>
   new LatchError('agent_task_not_sent', 409, `task ${id} was not sent to this device`);
+
+/** Devices a command or task was addressed to that the channel cannot reach (HTTP 409). */
+export const notOnChannel = (channel: string, deviceIds: string[]) =>
+  new LatchError(
+    'device_not_on_channel',
+    409,
+    `${deviceIds.length} device(s) are not enrolled in ${channel}: ${deviceIds.slice(0, 5).join(', ')}`,
+  );

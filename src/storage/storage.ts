@@ -56,6 +56,11 @@ export interface DeviceStore {
   touchDevice(id: string, at: number): Promise<void>;
   /** The ids among `ids` that name no device, in the order given. */
   missingDevices(ids: string[]): Promise<string[]>;
+  /**
+   * The ids among `ids` that the channel can reach, in the order given: enrolled in Apple MDM,
+   * holding a live agent credential, or enrolled in Windows MDM.
+   */
+  devicesOnChannel(channel: 'apple' | 'agent' | 'windows', ids: string[]): Promise<string[]>;
 }
 
 export interface GroupStore {

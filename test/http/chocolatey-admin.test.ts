@@ -100,10 +100,11 @@ for (const backend of BACKENDS) {
       const pkg = (await app.api('/api/v1/chocolatey/packages')).body.items[0];
       const [pc, later] = await enrollFeedAgents(app, 2, 'OFFICE');
       const mac = await app.storage.observeDevice({ platform: 'macos', serialNumber: 'M-1' });
+      const noAgent = await app.storage.observeDevice({ platform: 'windows', serialNumber: 'W-0' });
       const group = await app.api('/api/v1/groups', { method: 'POST', body: { name: 'Office' } });
       await app.api(`/api/v1/groups/${group.body.id}/members`, {
         method: 'POST',
-        body: { deviceIds: [pc!.username, mac.id] },
+        body: { deviceIds: [pc!.username, mac.id, noAgent.id] },
       });
 
       const assigned = await app.api(`/api/v1/chocolatey/packages/${pkg.id}/assignments`, {
@@ -126,7 +127,7 @@ for (const backend of BACKENDS) {
       const audit = await app.api('/api/v1/audit?limit=10');
 
       assert.equal(assigned.status, 201);
-      assert.equal(assigned.body.devicesAdded, 2);
+      assert.equal(assigned.body.devicesAdded, 3);
       assert.equal(assigned.body.tasksQueued, 1);
       assert.equal(assigned.body.assignment.targetKind, 'app');
       assert.deepEqual(task.arguments, {
@@ -157,6 +158,9 @@ for (const backend of BACKENDS) {
       );
       assert.equal(byDevice[mac.id].state, 'not_applicable');
       assert.equal(byDevice[mac.id].detail, 'Chocolatey installs run on Windows PCs only');
+      assert.equal(byDevice[noAgent.id].state, 'pending');
+      assert.equal(byDevice[noAgent.id].detail, 'waiting for the Latch agent on this PC');
+      assert.deepEqual(await app.storage.listCommands({ deviceId: noAgent.id }), []);
       assert.equal(byDevice[later!.username].state, 'pending');
       assert.equal(ofDevice.body.items[0].exitCode, 3010);
       assert.ok(audit.body.items.some((e: any) => e.action === 'chocolatey.package.assign'));

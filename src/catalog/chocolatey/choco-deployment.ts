@@ -18,7 +18,7 @@ const ORIGIN = 'chocolatey:';
  * Queues `choco upgrade` agent tasks for the devices waiting on a package (pending, no task),
  * once the package is in the cache: a package upstream has not yet given stays pending, so
  * nothing is lost while upstream refuses. Devices that are not Windows PCs are marked not
- * applicable. Answers how many tasks were queued.
+ * applicable; PCs without the agent wait for it. Answers how many tasks were queued.
  */
 export async function dispatchChocoInstalls(
   storage: Storage,
@@ -53,7 +53,18 @@ export async function dispatchChocoInstalls(
         );
       }
     }
-    if (windows.length === 0) continue;
+    // A PC without the agent cannot run choco: it stays pending, and a later round (every
+    // minute) queues its task once the agent has enrolled.
+    const withAgent = await storage.devicesOnChannel('agent', windows);
+    for (const deviceId of windows.filter((id) => !withAgent.includes(id))) {
+      await storage.updateInstall(
+        deviceId,
+        pkg.id,
+        { state: 'pending', detail: 'waiting for the Latch agent on this PC' },
+        Date.now(),
+      );
+    }
+    if (withAgent.length === 0) continue;
     const command = buildChocoUpgrade(pkg.packageId, pkg.version, feedUrl);
     await storage.transaction(async (s) => {
       const spec = {
@@ -66,7 +77,7 @@ export async function dispatchChocoInstalls(
         origin: `${ORIGIN}${pkg.id}`,
       };
       const now = Date.now();
-      for (const task of await tasks.enqueue(windows, spec, s)) {
+      for (const task of await tasks.enqueue(withAgent, spec, s)) {
         await s.updateInstall(
           task.deviceId,
           pkg.id,
@@ -75,7 +86,7 @@ export async function dispatchChocoInstalls(
         );
       }
     });
-    queued += windows.length;
+    queued += withAgent.length;
   }
   return queued;
 }

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { COMMAND_STATUSES } from '../../storage/roles/command-queue.js';
-import { badRequest, notFound } from '../../errors.js';
+import { badRequest, notFound, notOnChannel } from '../../errors.js';
 import { adminOf } from '../authentication.js';
 import type { AppContext } from '../context.js';
 import { IdParams, PageQuery } from '../schemas.js';
@@ -91,10 +91,14 @@ export function agentAdminRoutes(app: FastifyInstance, { storage, agentChannel }
         let targets = deviceIds ? [...new Set(deviceIds)] : [];
         if (groupId) {
           if (!(await s.getGroup(groupId))) throw notFound('group', groupId);
-          targets = await s.devicesForSubject('group', groupId);
+          // A group mixes devices with and without the agent: only agents can run a task.
+          targets = await s.devicesOnChannel('agent', await s.devicesForSubject('group', groupId));
         }
         const missing = await s.missingDevices(targets);
         if (missing.length > 0) throw badRequest(`${missing.length} device(s) do not exist`);
+        const reached = new Set(await s.devicesOnChannel('agent', targets));
+        const unreachable = targets.filter((id) => !reached.has(id));
+        if (unreachable.length > 0) throw notOnChannel('the Latch agent', unreachable);
         const queued = await agentChannel.tasks.enqueue(
           targets,
           { kind, arguments: args, origin },

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { APPLE_REQUEST_TYPES, buildCommandPlist } from '../../apple/commands.js';
 import type { AppleCommandInput } from '../../apple/commands.js';
-import { badRequest, notFound } from '../../errors.js';
+import { badRequest, notFound, notOnChannel } from '../../errors.js';
 import { adminOf } from '../authentication.js';
 import type { AppContext } from '../context.js';
 
@@ -52,14 +52,21 @@ export function appleCommandRoutes(app: FastifyInstance, { storage, apple, logge
         throw badRequest('give either deviceIds or groupId');
       }
       let deviceIds = request.body.deviceIds ?? [];
+      let skipped = 0;
       if (request.body.groupId) {
         if (!(await storage.getGroup(request.body.groupId))) {
           throw notFound('group', request.body.groupId);
         }
-        deviceIds = await storage.listMembers(request.body.groupId);
+        // A group mixes platforms: only its Apple-enrolled members can ever answer.
+        const members = await storage.listMembers(request.body.groupId);
+        deviceIds = await storage.devicesOnChannel('apple', members);
+        skipped = members.length - deviceIds.length;
       }
       const missing = await storage.missingDevices(deviceIds);
       if (missing.length > 0) throw notFound('device', missing.slice(0, 5).join(', '));
+      const enrolled = new Set(await storage.devicesOnChannel('apple', deviceIds));
+      const unreachable = deviceIds.filter((id) => !enrolled.has(id));
+      if (unreachable.length > 0) throw notOnChannel('Apple MDM', unreachable);
       const queued = await storage.transaction(async (s) => {
         const now = Date.now();
         const rows = deviceIds.map((deviceId) => {
@@ -89,6 +96,7 @@ export function appleCommandRoutes(app: FastifyInstance, { storage, apple, logge
         .catch((error: unknown) => logger.warn({ err: error }, 'Apple push failed'));
       return reply.status(202).send({
         items: queued.map((c) => ({ id: c.id, deviceId: c.deviceId, requestType: c.requestType })),
+        skipped,
       });
     },
   );

@@ -195,6 +195,32 @@ export function deviceStore(db: Executor): DeviceStore {
       return ids.filter((id) => !found.has(id));
     },
 
+    async devicesOnChannel(channel, ids) {
+      const reached = new Set<string>();
+      for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
+        const batch = ids.slice(i, i + LOOKUP_BATCH);
+        const query =
+          channel === 'apple'
+            ? db
+                .selectFrom('apple_enrollments')
+                .select('device_id')
+                .where('enrolled', '=', 1)
+                .where('device_id', 'in', batch)
+            : channel === 'agent'
+              ? db
+                  .selectFrom('agent_credentials')
+                  .select('device_id')
+                  .where('revoked_at', 'is', null)
+                  .where('device_id', 'in', batch)
+              : db
+                  .selectFrom('windows_devices')
+                  .select('device_id')
+                  .where('device_id', 'in', batch);
+        for (const row of await query.execute()) reached.add(row.device_id);
+      }
+      return ids.filter((id) => reached.has(id));
+    },
+
     async touchDevice(id, at) {
       await db.updateTable('devices').set({ last_seen_at: at }).where('id', '=', id).execute();
     },
