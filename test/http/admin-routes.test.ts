@@ -149,6 +149,7 @@ for (const backend of BACKENDS) {
       const queue = await app.api(`/api/v1/devices/${mac.id}/commands`);
       const cancelled = await app.api('/api/v1/commands/cmd-visible/cancel', { method: 'POST' });
       const again = await app.api('/api/v1/commands/cmd-visible/cancel', { method: 'POST' });
+      const unknown = await app.api('/api/v1/commands/cmd-none/cancel', { method: 'POST' });
       const audit = await app.api('/api/v1/audit?limit=1');
 
       assert.deepEqual(
@@ -157,7 +158,9 @@ for (const backend of BACKENDS) {
       );
       assert.equal(cancelled.body.status, 'cancelled');
       assert.equal(cancelled.body.error, 'cancelled by admin');
-      assert.equal(again.status, 404);
+      assert.equal(again.status, 409);
+      assert.equal(again.body.error.code, 'conflict');
+      assert.equal(unknown.status, 404);
       assert.equal(audit.body.items[0].action, 'command.cancel');
     });
   });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '../../errors.js';
+import { conflict, notFound } from '../../errors.js';
 import { COMMAND_CHANNELS, COMMAND_STATUSES } from '../../storage/roles/command-queue.js';
 import { adminOf } from '../authentication.js';
 import type { AppContext } from '../context.js';
@@ -51,7 +51,12 @@ export function commandRoutes(app: FastifyInstance, { storage }: AppContext) {
           `cancelled by ${admin.username}`,
           Date.now(),
         );
-        if (!before || !cancelled) throw notFound('unanswered command', request.params.id);
+        if (!before) throw notFound('command', request.params.id);
+        if (!cancelled) {
+          throw conflict(
+            `command ${before.id} is ${before.status}: only an unanswered one can be cancelled`,
+          );
+        }
         await s.recordAudit({
           actor: admin.username,
           action: 'command.cancel',
