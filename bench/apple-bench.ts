@@ -126,6 +126,8 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
     );
     const progress = lines(simulator);
     await progress.until((line) => line === `enrolled ${DEVICES}`);
+    // Every new enrolment is asked DeviceInformation first; the rounds start once all answered.
+    await progress.until((line) => line === `acknowledged ${DEVICES}`);
     const ids: string[] = [];
     let cursor: string | null | undefined;
     do {
@@ -144,7 +146,7 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
       });
     }
     const target = DEVICES * ROUNDS;
-    await progress.until((line) => line === `acknowledged ${target}`);
+    await progress.until((line) => line === `acknowledged ${DEVICES + target}`);
     const seconds = (performance.now() - started) / 1000;
     const serverCpu = processCpuSeconds(server.pid) - cpuBefore;
     simulator.kill('SIGTERM');
@@ -155,15 +157,17 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
       commandCpuSeconds: number;
     };
     const rt = report.roundTrips;
+    // The rate is the bench's own: from the first enqueue to the last acknowledgement.
+    const perSecond = Math.round(target / seconds);
     console.log(
-      `${backend}: ${rt.perSecond} round trips/s (Idle → InstallProfile → Acknowledged, ` +
+      `${backend}: ${perSecond} round trips/s (Idle → InstallProfile → Acknowledged, ` +
         `${DEVICES} devices, ${target} commands in ${seconds.toFixed(1)} s), ` +
         `p50 ${rt.p50Ms} ms, p99 ${rt.p99Ms} ms`,
     );
     console.log(
       `${backend}: constant-plist ceiling ${report.ceiling.perSecond} req/s ` +
         `(p50 ${report.ceiling.p50Ms} ms, p99 ${report.ceiling.p99Ms} ms); ` +
-        `round trips = ${((rt.perSecond / report.ceiling.perSecond) * 100).toFixed(0)} % of it`,
+        `round trips = ${((perSecond / report.ceiling.perSecond) * 100).toFixed(0)} % of it`,
     );
     const perTrip = (cpu: number) => ((cpu / target) * 1000).toFixed(2);
     const bound = cores() / ((serverCpu + report.commandCpuSeconds) / target);

@@ -113,8 +113,14 @@ export async function startServer(
       identities,
       certificates: new ClientCertificateIdentity(storage, authority),
       declarations,
-      // The default enrolment configuration goes out once the device can be pushed.
-      onFirstTokenUpdate: redeliver,
+      // The enrolment's DeviceInformation and the default configuration go out once the
+      // device can be pushed.
+      onFirstTokenUpdate: (deviceId) => {
+        redeliver(deviceId);
+        pusher
+          .push([deviceId])
+          .catch((error: unknown) => logger.warn({ err: error }, 'Apple push failed'));
+      },
       // A new OS version can change the plan (macOS 15 adds the declarations).
       onDeviceInformation: redeliver,
     }),

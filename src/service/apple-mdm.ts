@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { X509Certificate } from 'node:crypto';
 import {
   deviceInformationObservation,
@@ -8,6 +8,7 @@ import {
   removeProfileTarget,
   toJsonValue,
 } from '../apple/command-results.js';
+import { buildCommandPlist } from '../apple/commands.js';
 import { PlistError, buildPlist, parsePlistDict } from '../apple/mdm-plist.js';
 import type { PlistDict } from '../apple/mdm-plist.js';
 import type { Platform } from '../domain.js';
@@ -294,7 +295,11 @@ export class AppleMdmService {
       );
       // A check-in is one of the events after which delivery resumes after NotNow.
       await s.resumeQueues('apple', [deviceId]);
-      return before?.tokenUpdatedAt === null;
+      const first = before?.tokenUpdatedAt === null;
+      // A new enrolment is asked what it is (supervision decides the iPhone restriction,
+      // enrolment type and OS version the plan) as soon as it can be pushed.
+      if (first) await s.enqueueCommands([deviceInformationCommand(deviceId)], now);
+      return first;
     });
     if (first) this.#onFirstTokenUpdate?.(deviceId);
   }
@@ -370,3 +375,15 @@ const KNOWN_CHECKINS = new Set([
   'SetBootstrapToken',
   'GetBootstrapToken',
 ]);
+
+function deviceInformationCommand(deviceId: string) {
+  const id = randomUUID().toUpperCase();
+  return {
+    id,
+    channel: 'apple' as const,
+    deviceId,
+    requestType: 'DeviceInformation',
+    payload: buildCommandPlist(id, { requestType: 'DeviceInformation' }),
+    origin: 'enrolment',
+  };
+}

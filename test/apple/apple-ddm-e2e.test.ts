@@ -142,11 +142,11 @@ for (const backend of BACKENDS) {
         profilesInstalled: number;
         declarationsActive: number;
       };
-      // Each Mac: four profiles and a DeclarativeManagement when assigned, then RemoveProfile
-      // and a DeclarativeManagement with the empty set when unassigned.
+      // Each Mac: the enrolment's DeviceInformation, four profiles and a DeclarativeManagement
+      // when assigned, then RemoveProfile and a DeclarativeManagement with the empty set.
       assert.deepEqual(report.commands, {
-        received: MACS * 7,
-        acknowledged: MACS * 7,
+        received: MACS * 8,
+        acknowledged: MACS * 8,
         error: 0,
         notNow: 0,
       });

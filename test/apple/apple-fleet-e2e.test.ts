@@ -115,6 +115,15 @@ for (const backend of BACKENDS) {
         );
         assert.ok(installs.every((c) => c.status === 'acknowledged'));
         assert.equal(planned.get(id)?.length, 4);
+        const asked = commands.filter((c) => c.origin === 'enrolment');
+        assert.deepEqual(
+          asked.map((c) => [c.requestType, c.status]),
+          [['DeviceInformation', 'acknowledged']],
+        );
+        // The answer filled in what the enrolment alone could not tell.
+        const device = await app.storage.getDevice(id);
+        assert.equal(device?.supervised, true);
+        assert.equal(device?.enrollmentType, 'device');
       }
 
       const assignment = (await app.api(`/api/v1/policies/${policyId}/assignments`)).body
@@ -152,9 +161,10 @@ for (const backend of BACKENDS) {
         profilesInstalled: number;
       };
       assert.equal(report.enrolled, MACS);
+      // Each Mac: the enrolment's DeviceInformation, the four planned profiles, one removal.
       assert.deepEqual(report.commands, {
-        received: MACS * 5,
-        acknowledged: MACS * 5,
+        received: MACS * 6,
+        acknowledged: MACS * 6,
         error: 0,
         notNow: 0,
       });
