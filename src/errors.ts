@@ -122,5 +122,6 @@ export const notOnChannel = (channel: string, deviceIds: string[]) =>
   new LatchError(
     'device_not_on_channel',
     409,
-    `${deviceIds.length} device(s) are not enrolled in ${channel}: ${deviceIds.slice(0, 5).join(', ')}`,
+    `${deviceIds.length} device(s) are not enrolled in ${channel}: ` +
+      deviceIds.slice(0, 5).join(', '),
   );

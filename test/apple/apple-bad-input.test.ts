@@ -221,7 +221,7 @@ for (const backend of BACKENDS) {
       });
     }
 
-    it('keeps the owner enrolled with its own identity and name after the takeover attempt', async () => {
+    it('keeps the owner enrolled with its identity and name after the takeover', async () => {
       const enrollment = await app.storage.findAppleEnrollmentByUdid('OWNER-UDID');
       const device = await app.storage.getDevice(owner.deviceId);
 

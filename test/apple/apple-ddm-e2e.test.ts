@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { storageDeclarationIdentifiers } from '../../src/apple/storage-declarations.js';
 import { stableUuid } from '../../src/apple/stable-uuid.js';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { LATCH_CLI } from '../helpers/server-process.js';
+import { startAppleSimulator } from '../helpers/apple-simulator.js';
 import { freePort, until } from '../helpers/waiting.js';
 
 const MACS = 5;
@@ -22,33 +21,11 @@ for (const backend of BACKENDS) {
     after(() => app.close());
 
     it(`${MACS} simulated macOS 15 Macs sync the declarations and report them active`, async () => {
-      const simulator = spawn(
-        process.execPath,
-        [
-          LATCH_CLI,
-          'simulate',
-          'apple',
-          '--devices',
-          String(MACS),
-          '--macos',
-          '15.5',
-          '--server',
-          app.url,
-          '--token',
-          app.token,
-          '--apns-port',
-          String(apnsPort),
-          '--duration',
-          '600',
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stdout = '';
-      let stderr = '';
-      simulator.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      simulator.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => simulator.on('exit', resolve));
-      await until('enrolment', async () => stderr.includes(`enrolled ${MACS}`));
+      const simulator = await startAppleSimulator(app, {
+        devices: MACS,
+        apnsPort,
+        args: ['--macos', '15.5'],
+      });
       const devices = (await app.api('/api/v1/devices?platform=macos')).body.items as {
         id: string;
         udid: string;
@@ -134,9 +111,9 @@ for (const backend of BACKENDS) {
         const open = await app.storage.listCommands({ channel: 'apple', status: 'sent' });
         return open.length === 0;
       });
-      simulator.kill('SIGTERM');
-      assert.equal(await exited, 0);
-      const report = JSON.parse(stdout.trim()) as {
+      const stopped = await simulator.stop();
+      assert.equal(stopped.code, 0);
+      const report = JSON.parse(stopped.report) as {
         enrolled: number;
         commands: Record<string, number>;
         profilesInstalled: number;

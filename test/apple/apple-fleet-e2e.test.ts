@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { installProfileTarget, removeProfileTarget } from '../../src/apple/command-results.js';
 import { planForDevice } from '../../src/service/device-policies.js';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { LATCH_CLI } from '../helpers/server-process.js';
+import { startAppleSimulator } from '../helpers/apple-simulator.js';
 import { freePort, until } from '../helpers/waiting.js';
 
 const MACS = 200;
@@ -27,31 +26,7 @@ for (const backend of BACKENDS) {
     after(() => app.close());
 
     it(`${MACS} simulated Macs get exactly the planned profiles, and lose the policy's`, async () => {
-      const simulator = spawn(
-        process.execPath,
-        [
-          LATCH_CLI,
-          'simulate',
-          'apple',
-          '--devices',
-          String(MACS),
-          '--server',
-          app.url,
-          '--token',
-          app.token,
-          '--apns-port',
-          String(apnsPort),
-          '--duration',
-          '600',
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stdout = '';
-      let stderr = '';
-      simulator.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      simulator.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => simulator.on('exit', resolve));
-      await until('enrolment', async () => stderr.includes(`enrolled ${MACS}`));
+      const simulator = await startAppleSimulator(app, { devices: MACS, apnsPort });
 
       const devices = (await app.api(`/api/v1/devices?platform=macos&limit=1000`)).body.items as {
         id: string;
@@ -153,9 +128,9 @@ for (const backend of BACKENDS) {
         const open = await app.storage.listCommands({ channel: 'apple', status: 'sent' });
         return open.length === 0;
       });
-      simulator.kill('SIGTERM');
-      assert.equal(await exited, 0);
-      const report = JSON.parse(stdout.trim()) as {
+      const stopped = await simulator.stop();
+      assert.equal(stopped.code, 0);
+      const report = JSON.parse(stopped.report) as {
         enrolled: number;
         commands: Record<string, number>;
         profilesInstalled: number;

@@ -47,7 +47,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await app.storage.listCommands({ deviceId: mdmOnlyPc }), []);
     });
 
-    it('refuses an Apple command for a named device that is not enrolled in Apple MDM', async () => {
+    it('refuses an Apple command for a named device not enrolled in Apple MDM', async () => {
       const response = await app.api('/api/v1/apple/commands', {
         method: 'POST',
         body: { requestType: 'SecurityInfo', deviceIds: [mac, agentPc] },
@@ -58,7 +58,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await app.storage.listCommands({ deviceId: agentPc, channel: 'apple' }), []);
     });
 
-    it('queues a group agent task for members with the agent only, and refuses others', async () => {
+    it('queues a group agent task for agents only, and refuses others', async () => {
       const task = { kind: 'exec', arguments: { command: 'hostname', args: [] } };
 
       const forGroup = await app.api('/api/v1/agent/tasks', {

@@ -5,7 +5,7 @@ import { BACKENDS } from '../helpers/backends.js';
 
 for (const backend of BACKENDS) {
   describe(`the first admin account on ${backend.name}`, () => {
-    it('is created once when several servers start on one new database at the same time', async () => {
+    it('is created once by servers starting on one new database together', async () => {
       const storage = await backend.open();
       try {
         const started = await Promise.all(

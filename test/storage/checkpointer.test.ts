@@ -7,7 +7,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { openStorage } from '../../src/main.js';
 
 describe('SQLite background checkpoint', () => {
-  it('copies committed writes into the database file without the server checkpointing', async () => {
+  it('copies committed writes into the database file by itself', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latch-checkpoint-'));
     const path = join(dir, 'latch.db');
     const storage = await openStorage({ sqlitePath: path });

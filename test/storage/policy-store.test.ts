@@ -127,7 +127,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await storage.policiesForDevice(devices[2]!), []);
     });
 
-    it('raises the policy-assignment generation on every write that can change a device', async () => {
+    it('raises the assignment generation on every write that can change one', async () => {
       const seen = [await storage.policyAssignmentsGeneration()];
       const raisedBy = async (write: () => Promise<unknown>) => {
         await write();

@@ -198,12 +198,7 @@ export function commandQueueStore(db: Executor, dialect: 'sqlite' | 'postgres'):
     async failExhaustedCommands(now, maxAttempts) {
       const result = await db
         .updateTable('commands')
-        .set((eb) => ({
-          status: 'failed',
-          lease_until: null,
-          updated_at: now,
-          error: eb.val(`no answer after ${maxAttempts} attempts`),
-        }))
+        .set(exhaustedValues(now, maxAttempts))
         .where('status', '=', 'sent')
         .where('lease_until', '<=', now)
         .where('attempts', '>=', maxAttempts)
@@ -262,12 +257,7 @@ async function claimCommands(
     if (exhausted.length > 0) {
       await trx
         .updateTable('commands')
-        .set((eb) => ({
-          status: 'failed',
-          lease_until: null,
-          updated_at: now,
-          error: eb.val(`no answer after ${maxAttempts} attempts`),
-        }))
+        .set(exhaustedValues(now, maxAttempts))
         .where('seq', 'in', exhausted)
         .execute();
     }
@@ -287,4 +277,14 @@ async function claimCommands(
       .execute();
     return claimed.sort((a, b) => a.seq - b.seq).map(toCommand);
   });
+}
+
+/** A sent command given up on: failed with the reason, its lease ended. */
+function exhaustedValues(now: number, maxAttempts: number) {
+  return {
+    status: 'failed',
+    lease_until: null,
+    updated_at: now,
+    error: `no answer after ${maxAttempts} attempts`,
+  };
 }
