@@ -1,10 +1,22 @@
 import type { Selectable } from 'kysely';
 import type { AppleEnrollment, AppleMdmStore } from '../roles/apple-mdm.js';
+import type { Dialect } from './connect.js';
 import type { Executor } from './executor.js';
+import { fixedStatement, perDialect } from './fixed-statement.js';
 import type { AppleEnrollmentsTable } from './schema-apple.js';
 import './schema-apple.js';
 
 const CHUNK = 500;
+
+const INSTALLED_PROFILE_UPSERT = `INSERT INTO apple_installed_profiles
+    (device_id, identifier, display_name, payload_uuid, origin, installed_at)
+  VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (device_id, identifier) DO UPDATE SET display_name = excluded.display_name,
+    payload_uuid = excluded.payload_uuid, origin = excluded.origin,
+    installed_at = excluded.installed_at`;
+const recordInstalled = perDialect((dialect) =>
+  fixedStatement(dialect, INSTALLED_PROFILE_UPSERT),
+);
 
 function toEnrollment(row: Selectable<AppleEnrollmentsTable>): AppleEnrollment {
   return {
@@ -29,7 +41,7 @@ function toEnrollment(row: Selectable<AppleEnrollmentsTable>): AppleEnrollment {
   };
 }
 
-export function appleMdmStore(db: Executor): AppleMdmStore {
+export function appleMdmStore(db: Executor, dialect: Dialect): AppleMdmStore {
   return {
     async bindAppleIdentity(fingerprint, udid, now) {
       await db
@@ -188,17 +200,15 @@ export function appleMdmStore(db: Executor): AppleMdmStore {
     },
 
     async recordAppleProfileInstalled(profile) {
-      const values = {
-        display_name: profile.displayName,
-        payload_uuid: profile.payloadUuid,
-        origin: profile.origin,
-        installed_at: profile.installedAt,
-      };
-      await db
-        .insertInto('apple_installed_profiles')
-        .values({ device_id: profile.deviceId, identifier: profile.identifier, ...values })
-        .onConflict((oc) => oc.columns(['device_id', 'identifier']).doUpdateSet(values))
-        .execute();
+      // Every acknowledged InstallProfile runs it: a fixed statement (see fixed-statement.ts).
+      await recordInstalled(dialect).run(db, [
+        profile.deviceId,
+        profile.identifier,
+        profile.displayName,
+        profile.payloadUuid,
+        profile.origin,
+        profile.installedAt,
+      ]);
     },
 
     async recordAppleProfileRemoved(deviceId, identifier) {

@@ -9,6 +9,8 @@ import type {
 } from '../roles/command-queue.js';
 import type { Executor } from './executor.js';
 import { inTransaction } from './executor.js';
+import { fixedStatement, perDialect } from './fixed-statement.js';
+import type { FixedStatement } from './fixed-statement.js';
 import type { CommandsTable } from './schema-command-queue.js';
 import './schema-command-queue.js';
 
@@ -17,13 +19,67 @@ import './schema-command-queue.js';
  * parameters: only then can SQLite prove a query matches the commands_active partial index
  * (with parameters it walks the device's whole command history instead).
  */
-const isOpen = sql<boolean>`status in ('pending', 'sent', 'not_now')`;
+const OPEN = "status IN ('pending', 'sent', 'not_now')";
+const isOpen = sql.raw<boolean>(OPEN);
 const BATCH = 500;
 /**
  * How far down a device's queue one claim looks past commands whose lease is still running.
  * A literal in the SQL: with `LIMIT ?` SQLite plans the ordered read three times slower.
  */
 const CLAIM_WINDOW = 50;
+
+interface Candidate {
+  seq: number;
+  status: string;
+  lease_until: number | null;
+  attempts: number;
+}
+
+/** The statements every device message runs, fixed per dialect (see fixed-statement.ts). */
+interface QueueStatements {
+  candidates: FixedStatement;
+  recordAnswer: FixedStatement;
+  /** Leases `count` commands by seq. */
+  claim(count: number): FixedStatement;
+}
+
+const statements = perDialect((dialect): QueueStatements => {
+  const claims = new Map<number, FixedStatement>();
+  return {
+    // Row locks make a second server wait for this claim, then see the lease it took.
+    candidates: fixedStatement(
+      dialect,
+      `SELECT seq, status, lease_until, attempts FROM commands
+       WHERE channel = ? AND device_id = ? AND ${OPEN}
+         AND NOT EXISTS (SELECT 1 FROM command_queue_pauses p
+                         WHERE p.channel = ? AND p.device_id = ?)
+       ORDER BY seq LIMIT ${CLAIM_WINDOW}${dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+    ),
+    recordAnswer: fixedStatement(
+      dialect,
+      // A late answer to a command we gave up on is still the device's real answer.
+      `UPDATE commands SET status = ?, result = ?, error = ?, answered_at = ?,
+         lease_until = NULL, updated_at = ?
+       WHERE id = ? AND channel = ? AND device_id = ?
+         AND (${OPEN} OR (status = 'failed' AND answered_at IS NULL))
+       RETURNING *`,
+    ),
+    claim(count) {
+      let claim = claims.get(count);
+      if (!claim) {
+        claim = fixedStatement(
+          dialect,
+          `UPDATE commands SET status = 'sent', attempts = attempts + 1, sent_at = ?,
+             updated_at = ?, lease_until = ?, lease_owner = ?
+           WHERE seq IN (${Array.from({ length: count }, () => '?').join(', ')})
+           RETURNING *`,
+        );
+        claims.set(count, claim);
+      }
+      return claim;
+    },
+  };
+});
 
 function toCommand(row: Selectable<CommandsTable>): QueuedCommand {
   return {
@@ -74,28 +130,19 @@ export function commandQueueStore(db: Executor, dialect: 'sqlite' | 'postgres'):
 
     async recordCommandAnswer({ channel, deviceId, commandId, status, result, error, now }) {
       return inTransaction(db, async (trx) => {
-        const updated = await trx
-          .updateTable('commands')
-          .set({
+        const [updated] = await statements(dialect).recordAnswer.run<Selectable<CommandsTable>>(
+          trx,
+          [
             status,
-            result: result ?? null,
-            error: error ?? null,
-            answered_at: status === 'not_now' ? null : now,
-            lease_until: null,
-            updated_at: now,
-          })
-          .where('id', '=', commandId)
-          .where('channel', '=', channel)
-          .where('device_id', '=', deviceId)
-          .where((eb) =>
-            eb.or([
-              isOpen,
-              // A late answer to a command we gave up on is still the device's real answer.
-              eb.and([eb('status', '=', 'failed'), eb('answered_at', 'is', null)]),
-            ]),
-          )
-          .returningAll()
-          .executeTakeFirst();
+            result ?? null,
+            error ?? null,
+            status === 'not_now' ? null : now,
+            now,
+            commandId,
+            channel,
+            deviceId,
+          ],
+        );
         if (updated) {
           if (status === 'not_now') {
             await trx
@@ -223,28 +270,12 @@ async function claimCommands(
 ): Promise<QueuedCommand[]> {
   if (max <= 0) return [];
   return inTransaction(db, async (trx) => {
-    let query = trx
-      .selectFrom('commands')
-      .select(['seq', 'status', 'lease_until', 'attempts'])
-      .where('channel', '=', channel)
-      .where('device_id', '=', deviceId)
-      .where(isOpen)
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('command_queue_pauses')
-              .select('paused_at')
-              .where('command_queue_pauses.channel', '=', channel)
-              .where('command_queue_pauses.device_id', '=', deviceId),
-          ),
-        ),
-      )
-      .orderBy('seq')
-      .limit(sql.lit(CLAIM_WINDOW));
-    // Row locks make a second server wait for this claim, then see the lease it took.
-    if (dialect === 'postgres') query = query.forUpdate();
-    const candidates = await query.execute();
+    const candidates = await statements(dialect).candidates.run<Candidate>(trx, [
+      channel,
+      deviceId,
+      channel,
+      deviceId,
+    ]);
 
     const exhausted: number[] = [];
     const chosen: number[] = [];
@@ -262,19 +293,9 @@ async function claimCommands(
         .execute();
     }
     if (chosen.length === 0) return [];
-    const claimed = await trx
-      .updateTable('commands')
-      .set((eb) => ({
-        status: 'sent',
-        attempts: eb('attempts', '+', 1),
-        sent_at: now,
-        updated_at: now,
-        lease_until: now + leaseMs,
-        lease_owner: owner,
-      }))
-      .where('seq', 'in', chosen)
-      .returningAll()
-      .execute();
+    const claimed = await statements(dialect)
+      .claim(chosen.length)
+      .run<Selectable<CommandsTable>>(trx, [now, now, now + leaseMs, owner, ...chosen]);
     return claimed.sort((a, b) => a.seq - b.seq).map(toCommand);
   });
 }

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer } from './checkpointer.js';
-import { withStatementCache } from './statement-cache.js';
+import { GroupCommitSqliteDialect } from './group-commit-driver.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -14,6 +14,8 @@ export interface Connection {
   dialect: Dialect;
 }
 
+/** SQLite's page cache, in KiB. */
+const PAGE_CACHE_KIB = 64 * 1024;
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
@@ -37,13 +39,14 @@ export function connect(options: {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // The default page cache (2 MiB) holds less than the command queue of a thousand devices;
+  // every miss is a read from the file. The cache grows only as far as it is used.
+  database.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(path);
   if (checkpointer) database.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   return {
     db: new Kysely<Database>({
-      dialect: new SqliteDialect({
-        database: withStatementCache(database, () => checkpointer?.stop()),
-      }),
+      dialect: new GroupCommitSqliteDialect(database, () => checkpointer?.stop()),
     }),
     dialect: 'sqlite',
   };

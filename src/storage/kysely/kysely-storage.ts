@@ -39,7 +39,7 @@ function build(db: Executor, connection: Connection): Storage {
     ...policyStore(db),
     ...agentChannelStore(db),
     ...commandQueueStore(db, connection.dialect),
-    ...appleMdmStore(db),
+    ...appleMdmStore(db, connection.dialect),
     ...appleDeclarationStore(db),
     ...mountEventStore(db),
     ...catalogCacheStore(db),
