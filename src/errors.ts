@@ -93,6 +93,8 @@ export const appleUserAuthenticateDeclined = () =>
   );
 export const invalidPlist = (message: string, cause?: unknown) =>
   new LatchError('invalid_plist', 400, message, { cause });
+/** An InstallProfile payload that is no configuration profile (XML plist, signed or not). */
+export const invalidProfile = (message: string) => new LatchError('invalid_profile', 400, message);
 export const invalidSigningIdentity = (message: string, cause?: unknown) =>
   new LatchError('invalid_signing_identity', 400, message, { cause });
 

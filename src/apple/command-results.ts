@@ -1,6 +1,7 @@
 import type { DeviceObservation, EnrollmentType } from '../domain.js';
 import { isDict, parsePlistDict } from './mdm-plist.js';
 import type { PlistDict, PlistValue } from './mdm-plist.js';
+import { readProfileTarget } from './profile-content.js';
 
 /**
  * Reads the inventory out of command results
@@ -71,19 +72,19 @@ export function installedApplications(result: PlistDict): InstalledApplication[]
   }));
 }
 
-/** The profile an InstallProfile command carries: its top-level PayloadIdentifier and name. */
+/**
+ * The profile an InstallProfile command carries (signed or not); undefined when the command
+ * holds no readable profile. Never throws: it runs on a device's acknowledgement, which must be
+ * recorded whatever the command held.
+ */
 export function installProfileTarget(commandPlist: string): ReportedProfile | undefined {
-  const command = parsePlistDict(commandPlist).Command;
-  if (!isDict(command) || !(command.Payload instanceof Uint8Array)) return undefined;
-  const profile = parsePlistDict(command.Payload);
-  const identifier = str(profile.PayloadIdentifier);
-  return identifier
-    ? {
-        identifier,
-        displayName: str(profile.PayloadDisplayName) ?? null,
-        payloadUuid: str(profile.PayloadUUID) ?? null,
-      }
-    : undefined;
+  try {
+    const command = parsePlistDict(commandPlist).Command;
+    if (!isDict(command) || !(command.Payload instanceof Uint8Array)) return undefined;
+    return readProfileTarget(command.Payload);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The Identifier a RemoveProfile command names. */

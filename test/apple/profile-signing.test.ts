@@ -4,6 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { installProfileTarget } from '../../src/apple/command-results.js';
+import { buildCommandPlist } from '../../src/apple/commands.js';
+import { readProfileTarget } from '../../src/apple/profile-content.js';
 import { loadSigningIdentity, signProfile } from '../../src/apple/profile-signing.js';
 import { notificationsProfile } from '../../src/apple/storage-profiles.js';
 import { loadConfiguredSigner } from '../../src/service/profile-signer.js';
@@ -185,5 +188,101 @@ describe('profile signing', () => {
       loadConfiguredSigner({ ...none, certificateFile: join(dir, 'rsa.pem') }),
       /go together/,
     );
+  });
+
+  describe('the profile an InstallProfile carries', () => {
+    const target = {
+      identifier: profile.identifier,
+      displayName: profile.displayName,
+      payloadUuid: profile.uuid,
+    };
+    const command = (payload: Uint8Array) =>
+      buildCommandPlist('5F0C1F43-8D2A-4C0B-9E51-3B8E1B1F0A01', {
+        requestType: 'InstallProfile',
+        payload,
+      });
+
+    it('reads an unsigned profile', () => {
+      assert.deepEqual(readProfileTarget(profile.bytes), target);
+    });
+
+    it('reads a profile signed by Latch (DER)', async () => {
+      const identity = await loadSigningIdentity({
+        certificatePem: readFileSync(join(dir, 'ec.pem'), 'utf8'),
+        keyPem: readFileSync(join(dir, 'ec.key'), 'utf8'),
+      });
+
+      const signed = await signProfile(profile.bytes, identity);
+
+      assert.deepEqual(readProfileTarget(signed), target);
+      assert.deepEqual(installProfileTarget(command(signed)), target);
+    });
+
+    it('reads a profile signed as a streamed, indefinite-length BER signature', () => {
+      writeFileSync(join(dir, 'plain.mobileconfig'), profile.bytes);
+      openssl(
+        [
+          'cms',
+          '-sign',
+          '-nodetach',
+          '-binary',
+          '-stream',
+          '-outform',
+          'DER',
+          '-signer',
+          'rsa.pem',
+          '-inkey',
+          'rsa.key',
+          '-in',
+          'plain.mobileconfig',
+          '-out',
+          'streamed.mobileconfig',
+        ],
+        dir,
+      );
+      const signed = readFileSync(join(dir, 'streamed.mobileconfig'));
+      // 0x80 after the outer SEQUENCE tag: the indefinite length that DER never uses.
+      assert.equal(signed[1], 0x80);
+
+      assert.deepEqual(readProfileTarget(signed), target);
+    });
+
+    it('refuses a detached signature, which carries no profile', () => {
+      writeFileSync(join(dir, 'plain.mobileconfig'), profile.bytes);
+      openssl(
+        [
+          'cms',
+          '-sign',
+          '-binary',
+          '-outform',
+          'DER',
+          '-signer',
+          'rsa.pem',
+          '-inkey',
+          'rsa.key',
+          '-in',
+          'plain.mobileconfig',
+          '-out',
+          'detached.p7s',
+        ],
+        dir,
+      );
+
+      assert.throws(() => readProfileTarget(readFileSync(join(dir, 'detached.p7s'))), {
+        message: 'a detached signature with no profile inside',
+      });
+    });
+
+    it('refuses bytes that are neither a plist nor a signature', () => {
+      assert.throws(() => readProfileTarget(new Uint8Array([0x30, 0x05, 0x01])), /CMS/);
+      assert.throws(() => readProfileTarget(Buffer.from('hello')));
+      assert.throws(() => readProfileTarget(Buffer.from('<plist><dict/></plist>')), {
+        message: 'the profile has no PayloadIdentifier',
+      });
+    });
+
+    it('finds no profile, without throwing, in a command holding garbage', () => {
+      assert.equal(installProfileTarget(command(new Uint8Array([0x30, 0x05, 0x01]))), undefined);
+    });
   });
 });

@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { APPLE_REQUEST_TYPES, buildCommandPlist } from '../../apple/commands.js';
 import type { AppleCommandInput } from '../../apple/commands.js';
-import { badRequest, notFound, notOnChannel } from '../../errors.js';
+import { readProfileTarget } from '../../apple/profile-content.js';
+import { badRequest, invalidProfile, notFound, notOnChannel } from '../../errors.js';
 import { adminOf } from '../authentication.js';
 import type { AppContext } from '../context.js';
 
@@ -26,7 +27,14 @@ function commandInput(body: typeof NewAppleCommand.static): AppleCommandInput {
   const { requestType } = body;
   if (requestType === 'InstallProfile') {
     if (!body.payload) throw badRequest('InstallProfile needs payload (the profile, base64)');
-    return { requestType, payload: new Uint8Array(Buffer.from(body.payload, 'base64')) };
+    const payload = new Uint8Array(Buffer.from(body.payload, 'base64'));
+    try {
+      readProfileTarget(payload);
+    } catch (error) {
+      // Refused here: once acknowledged, an unreadable profile could never show as installed.
+      throw invalidProfile(`payload is not a configuration profile: ${(error as Error).message}`);
+    }
+    return { requestType, payload };
   }
   if (requestType === 'RemoveProfile') {
     if (!body.identifier) throw badRequest('RemoveProfile needs identifier');
