@@ -117,6 +117,17 @@ export function verifySignature(parsed: ParsedSignature, body: Uint8Array, key: 
   }
 }
 
+/** The fixed parts of a device's signature, encoded once: the simulator signs every message. */
+const ENCODED = {
+  sha256: tlv(TAG.SEQUENCE, oid('2.16.840.1.101.3.4.2.1')),
+  contentType: oid(CONTENT_TYPE),
+  messageDigest: oid(MESSAGE_DIGEST),
+  data: oid(DATA),
+  signedData: oid(SIGNED_DATA),
+  ecdsaWithSha256: tlv(TAG.SEQUENCE, oid('1.2.840.10045.4.3.2')),
+  rsaWithSha256: tlv(TAG.SEQUENCE, oid('1.2.840.113549.1.1.11'), tlv(TAG.NULL)),
+};
+
 /**
  * Signs `body` as a device does: detached SignedData over SHA-256 with contentType and
  * messageDigest attributes and the signer's certificate included. Used by the simulator.
@@ -126,21 +137,19 @@ export function signDetached(
   certificate: { der: Buffer; issuer: Buffer; serial: Buffer },
   key: KeyObject,
 ): Buffer {
-  const sha256 = tlv(TAG.SEQUENCE, oid('2.16.840.1.101.3.4.2.1'));
+  const { sha256, contentType, messageDigest, data, signedData: signedDataType } = ENCODED;
   const attributes = [
-    tlv(TAG.SEQUENCE, oid(CONTENT_TYPE), tlv(TAG.SET, oid(DATA))),
+    tlv(TAG.SEQUENCE, contentType, tlv(TAG.SET, data)),
     tlv(
       TAG.SEQUENCE,
-      oid(MESSAGE_DIGEST),
+      messageDigest,
       tlv(TAG.SET, tlv(TAG.OCTET_STRING, createHash('sha256').update(body).digest())),
     ),
   ];
   const signedSet = tlv(TAG.SET, ...attributes);
   const signature = sign('sha256', signedSet, key);
   const signatureAlgorithm =
-    key.asymmetricKeyType === 'ec'
-      ? tlv(TAG.SEQUENCE, oid('1.2.840.10045.4.3.2'))
-      : tlv(TAG.SEQUENCE, oid('1.2.840.113549.1.1.11'), tlv(TAG.NULL));
+    key.asymmetricKeyType === 'ec' ? ENCODED.ecdsaWithSha256 : ENCODED.rsaWithSha256;
   const signerInfo = tlv(
     TAG.SEQUENCE,
     tlv(TAG.INTEGER, Buffer.from([1])),
@@ -154,11 +163,11 @@ export function signDetached(
     TAG.SEQUENCE,
     tlv(TAG.INTEGER, Buffer.from([1])),
     tlv(TAG.SET, sha256),
-    tlv(TAG.SEQUENCE, oid(DATA)),
+    tlv(TAG.SEQUENCE, data),
     tlv(TAG.CONTEXT_0, certificate.der),
     tlv(TAG.SET, signerInfo),
   );
-  return tlv(TAG.SEQUENCE, oid(SIGNED_DATA), tlv(TAG.CONTEXT_0, signedData));
+  return tlv(TAG.SEQUENCE, signedDataType, tlv(TAG.CONTEXT_0, signedData));
 }
 
 /** The issuer Name and serial number of a DER certificate, as a SignerInfo names its signer. */
