@@ -6,8 +6,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { installProfileTarget } from '../../src/apple/command-results.js';
 import { buildCommandPlist } from '../../src/apple/commands.js';
+import {
+  createCertificateAuthority,
+  issueIdentity,
+  loadCertificateAuthority,
+} from '../../src/apple/certificate-authority.js';
+import { parsePlistDict } from '../../src/apple/mdm-plist.js';
 import { readProfileTarget } from '../../src/apple/profile-content.js';
 import { loadSigningIdentity, signProfile } from '../../src/apple/profile-signing.js';
+import { SimulatedDevice } from '../../src/apple/simulator/simulated-device.js';
 import { notificationsProfile } from '../../src/apple/storage-profiles.js';
 import { loadConfiguredSigner } from '../../src/service/profile-signer.js';
 
@@ -279,6 +286,32 @@ describe('profile signing', () => {
       assert.throws(() => readProfileTarget(Buffer.from('<plist><dict/></plist>')), {
         message: 'the profile has no PayloadIdentifier',
       });
+    });
+
+    it('is installed by a simulated Mac when signed, and answered with an Error when unreadable', async () => {
+      const created = createCertificateAuthority('Latch test CA');
+      const ca = loadCertificateAuthority(created.certificatePem, created.privateKeyPem);
+      const identity = issueIdentity(ca, 'simulated Mac');
+      const mac = new SimulatedDevice(0, 'mac');
+      mac.install({
+        serverUrl: 'http://127.0.0.1/mdm/apple/connect',
+        checkInUrl: 'http://127.0.0.1/mdm/apple/checkin',
+        topic: 'com.apple.mgmt.External.test',
+        certificate: identity.certificateDer,
+        key: identity.key,
+      });
+      const signer = await loadSigningIdentity({
+        certificatePem: readFileSync(join(dir, 'ec.pem'), 'utf8'),
+        keyPem: readFileSync(join(dir, 'ec.key'), 'utf8'),
+      });
+
+      const signed = mac.answer(command(await signProfile(profile.bytes, signer)));
+      const garbage = mac.answer(command(new Uint8Array([0x30, 0x05, 0x01])));
+
+      assert.equal(signed.status, 'acknowledged');
+      assert.deepEqual([...mac.profiles.keys()], [profile.identifier]);
+      assert.equal(garbage.status, 'error');
+      assert.equal(parsePlistDict(garbage.body).Status, 'Error');
     });
 
     it('finds no profile, without throwing, in a command holding garbage', () => {

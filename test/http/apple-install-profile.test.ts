@@ -71,7 +71,7 @@ for (const backend of BACKENDS) {
 
       assert.equal(response.status, 400);
       assert.equal(response.body.error.code, 'invalid_profile');
-      assert.match(response.body.error.message, /^payload is not a configuration profile: /);
+      assert.match(response.body.error.message, /^payload \(the profile, base64\) is not a configuration profile: /);
       assert.equal((await app.storage.listCommands({ deviceId: mac })).length, before.length);
     });
   });

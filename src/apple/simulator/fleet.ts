@@ -193,8 +193,16 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     } finally {
       const again = draining.get(device);
       draining.delete(device);
-      if (again) void drain(device);
+      if (again) wake(device);
     }
+  };
+
+  // A failed exchange (the server gone, an answer it refused) ends this device's session, not
+  // the run: the device waits for its next push, as a real one does.
+  const wake = (device: SimulatedDevice) => {
+    drain(device).catch((error: Error) =>
+      options.progress?.(`device ${device.udid}: ${error.message}`),
+    );
   };
 
   await Promise.all(
@@ -204,7 +212,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
       const profile = await send('GET', `/mdm/apple/enroll?token=${encodeURIComponent(token)}`);
       if (profile.status !== 200) throw new Error(`enrolment refused: HTTP ${profile.status}`);
       device.install(readEnrollmentProfile(profile.body));
-      apns.register(device.pushToken.toString('hex'), () => void drain(device));
+      apns.register(device.pushToken.toString('hex'), () => wake(device));
       await checkin(device.authenticate());
       await checkin(device.tokenUpdate());
       devices.push(device);

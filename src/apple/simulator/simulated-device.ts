@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { issuerAndSerial, signDetached } from '../cms.js';
 import { readPkcs12 } from '../pkcs12.js';
+import { profileContent } from '../profile-content.js';
 import { buildPlist, isDict, parsePlistDict } from '../mdm-plist.js';
 import type { PlistDict, PlistValue } from '../mdm-plist.js';
 import { DeclarativeClient } from './declarative-client.js';
@@ -186,7 +187,13 @@ export class SimulatedDevice {
     switch (command.RequestType) {
       case 'InstallProfile': {
         if (!(command.Payload instanceof Uint8Array)) return new Error('no Payload');
-        const profile = parsePlistDict(command.Payload);
+        let profile: PlistDict;
+        try {
+          // A signed profile is installed as its content, as a device does once it checked it.
+          profile = parsePlistDict(profileContent(command.Payload));
+        } catch (error) {
+          return new Error(`the profile cannot be read: ${(error as Error).message}`);
+        }
         if (typeof profile.PayloadIdentifier !== 'string') return new Error('no PayloadIdentifier');
         this.profiles.set(profile.PayloadIdentifier, profile);
         return {};

@@ -18,7 +18,15 @@ const NewAppleCommand = Type.Object(
     /** RemoveProfile: the profile's PayloadIdentifier. */
     identifier: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     /** InstallProfile: the profile, base64; DeclarativeManagement: the optional Data. */
-    payload: Type.Optional(Type.String({ minLength: 1, maxLength: 4_000_000 })),
+    payload: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 4_000_000,
+        description:
+          'base64. InstallProfile: the .mobileconfig, signed or not; ' +
+          'DeclarativeManagement: the optional Data',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -32,7 +40,9 @@ function commandInput(body: typeof NewAppleCommand.static): AppleCommandInput {
       readProfileTarget(payload);
     } catch (error) {
       // Refused here: once acknowledged, an unreadable profile could never show as installed.
-      throw invalidProfile(`payload is not a configuration profile: ${(error as Error).message}`);
+      throw invalidProfile(
+        `payload (the profile, base64) is not a configuration profile: ${(error as Error).message}`,
+      );
     }
     return { requestType, payload };
   }
