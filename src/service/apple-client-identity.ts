@@ -37,7 +37,7 @@ export class ClientCertificateIdentity {
   async verifyEnrolled(udid: string, der: Buffer): Promise<{ deviceId: string }> {
     this.verifyNewIdentity(der);
     const enrollment = await this.#store.findAppleEnrollmentByUdid(udid);
-    if (!enrollment) throw appleNotEnrolled(udid);
+    if (!enrollment?.enrolled) throw appleNotEnrolled(udid);
     const recorded = new X509Certificate(enrollment.identityCertificate).raw;
     if (!recorded.equals(der)) throw appleIdentityMismatch(udid);
     return { deviceId: enrollment.deviceId };

@@ -85,7 +85,8 @@ export class IdentityVerifier {
 
   async #load(udid: string): Promise<KnownIdentity | undefined> {
     const enrollment = await this.#store.findAppleEnrollmentByUdid(udid);
-    if (!enrollment) return undefined;
+    // A device that checked out speaks again only through a new Authenticate.
+    if (!enrollment?.enrolled) return undefined;
     const cert = new X509Certificate(enrollment.identityCertificate);
     const identity: KnownIdentity = {
       deviceId: enrollment.deviceId,

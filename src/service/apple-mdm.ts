@@ -34,12 +34,13 @@ import type { SecretBox } from './secret-box.js';
  * every message's identity is verified, then its effect stored.
  */
 
-const ANSWERS: Record<string, CommandAnswerStatus> = {
-  Acknowledged: 'acknowledged',
-  Error: 'error',
-  CommandFormatError: 'error',
-  NotNow: 'not_now',
-};
+/** A Map, not an object: a Status such as "constructor" must not find Object's properties. */
+const ANSWERS = new Map<string, CommandAnswerStatus>([
+  ['Acknowledged', 'acknowledged'],
+  ['Error', 'error'],
+  ['CommandFormatError', 'error'],
+  ['NotNow', 'not_now'],
+]);
 
 const str = (dict: PlistDict, key: string) => {
   const value = dict[key];
@@ -138,7 +139,11 @@ export class AppleMdmService {
         await this.#tokenUpdate(deviceId, message, now);
         return '';
       case 'CheckOut':
-        await this.#storage.checkOutAppleEnrollment(deviceId, now);
+        await this.#storage.transaction(async (s) => {
+          await s.checkOutAppleEnrollment(deviceId, now);
+          // Nothing waits for a device that left: its commands end here, with the reason.
+          await s.clearQueue('apple', deviceId, 'the device checked out', now);
+        });
         this.#identities.forget(udid);
         return '';
       case 'UserAuthenticate':
@@ -174,7 +179,7 @@ export class AppleMdmService {
     const status = str(message, 'Status');
     if (!udid) throw appleBadMessage('the message has no UDID');
     if (!status) throw appleBadMessage('the message has no Status');
-    const answer = ANSWERS[status];
+    const answer = ANSWERS.get(status);
     if (status !== 'Idle' && !answer) throw appleBadMessage(`unknown Status ${status}`);
     const commandUuid = str(message, 'CommandUUID');
     if (answer && !commandUuid) throw appleBadMessage(`a ${status} answer needs a CommandUUID`);

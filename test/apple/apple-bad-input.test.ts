@@ -207,6 +207,19 @@ for (const backend of BACKENDS) {
             owner.identity,
           ),
       },
+      {
+        // A tester's: the name of a property every JavaScript object has was a 500.
+        name: 'a Status named like an object property',
+        status: 400,
+        code: 'apple_bad_message',
+        send: () =>
+          putMdm(
+            app,
+            'connect',
+            buildPlist({ Status: 'constructor', UDID: 'OWNER-UDID', CommandUUID: 'bad-1' }),
+            owner.identity,
+          ),
+      },
     ];
 
     for (const c of cases) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { buildPlist } from '../../src/apple/mdm-plist.js';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { authenticate, deviceIdentity, putMdm } from '../helpers/apple.js';
@@ -130,14 +131,33 @@ for (const backend of BACKENDS) {
         app,
         '00000000-1111-2222-3333-444455556666',
       );
+      await app.storage.enqueueCommands(
+        [
+          {
+            id: 'queued-before-checkout',
+            channel: 'apple',
+            deviceId,
+            requestType: 'ProfileList',
+            payload: '<plist/>',
+          },
+        ],
+        Date.now(),
+      );
       const body = readFixture(CHECKIN, 'mdmdocs-CheckOut-macos10.11.xml');
 
       const reply = await putMdm(app, 'checkin', body, identity);
+      // A tester's: a checked-out device still fetched the commands queued before.
+      const idle = buildPlist({ Status: 'Idle', UDID: '00000000-1111-2222-3333-444455556666' });
+      const afterwards = await putMdm(app, 'connect', idle, identity);
 
       assert.equal(reply.status, 200);
       const enrollment = await app.storage.getAppleEnrollment(deviceId);
       assert.equal(enrollment?.enrolled, false);
       assert.equal(typeof enrollment?.checkedOutAt, 'number');
+      const queued = await app.storage.getCommand('queued-before-checkout');
+      assert.deepEqual([queued?.status, queued?.error], ['cancelled', 'the device checked out']);
+      assert.equal(afterwards.status, 401);
+      assert.equal(afterwards.json.error?.code, 'apple_not_enrolled');
     });
 
     it('stores a declarative management status report as its JSON', async () => {
