@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LatchError } from '../errors.js';
+import { MAX_JSON_DEPTH, deeperThan } from '../json-depth.js';
 
-/** Deeper JSON is refused: no request of ours nests anywhere near it. */
-export const MAX_JSON_DEPTH = 64;
 
 /**
  * Replaces the JSON body parser with fastify's own (same prototype-poisoning checks) followed
@@ -26,16 +25,4 @@ export function registerJsonBody(app: FastifyInstance) {
       done(null, value);
     });
   });
-}
-
-/** Walks without recursion, so the check itself cannot overflow the stack. */
-function deeperThan(value: unknown, limit: number): boolean {
-  const pending: [unknown, number][] = [[value, 1]];
-  while (pending.length > 0) {
-    const [node, depth] = pending.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth > limit) return true;
-    for (const child of Object.values(node)) pending.push([child, depth + 1]);
-  }
-  return false;
 }

@@ -10,6 +10,7 @@ import {
 import type { ServedDeclaration } from '../apple/declaration-set.js';
 import { reportedDeclarations } from '../apple/declaration-status.js';
 import { appleBadMessage, appleDeclarationNotFound } from '../errors.js';
+import { MAX_JSON_DEPTH, deeperThan } from '../json-depth.js';
 import type { AppleDeclarationSync, NewCommand, Storage } from '../storage/storage.js';
 import { planForDevice } from './device-policies.js';
 
@@ -106,6 +107,10 @@ export class AppleDeclarations {
       report = JSON.parse(text);
     } catch {
       throw appleBadMessage('the declarative status report is not JSON');
+    }
+    // Kept as text and walked per declaration: too deep a report would overflow the stack.
+    if (deeperThan(report)) {
+      throw appleBadMessage(`the declarative status report nests deeper than ${MAX_JSON_DEPTH} levels`);
     }
     const declarations = reportedDeclarations(report);
     await this.#storage.transaction(async (s) => {

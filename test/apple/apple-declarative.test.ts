@@ -302,6 +302,28 @@ for (const backend of BACKENDS) {
       );
     });
 
+    it('refuses a status report nested 5,000 levels deep with 400, not a 500', async () => {
+      // A tester's: the reasons of one declaration nested deep overflowed the stack on storing.
+      const mac = await enrolMac(app, 'DDM-MAC-DEEP', '15.2');
+      const deep = `${'{"details":'.repeat(5000)}1${'}'.repeat(5000)}`;
+      const report =
+        '{"StatusItems":{"management":{"declarations":{"configurations":[' +
+        `{"identifier":"x","active":false,"valid":"invalid","server-token":"t","reasons":[${deep}]}` +
+        ']}}}}';
+      const body = buildPlist({
+        MessageType: 'DeclarativeManagement',
+        UDID: mac.udid,
+        Endpoint: 'status',
+        Data: new Uint8Array(Buffer.from(report)),
+      });
+
+      const reply = await putMdm(app, 'checkin', body, mac.identity);
+
+      assert.equal(reply.status, 400);
+      assert.equal(reply.json.error?.code, 'apple_bad_message');
+      assert.match(reply.text, /nests deeper than 64 levels/);
+    });
+
     it('tells a Mac of its declarations once it reports macOS 15, and only once', async () => {
       const mac = await enrolMac(app, 'DDM-MAC-UPGRADE', '14.6');
       await blockPolicy(mac);
