@@ -337,10 +337,10 @@ export class AppleMdmService {
       case 'DeviceInformation': {
         const device = await s.getDevice(deviceId);
         if (!device) return;
-        await s.observeDevice({
+        // By id: the answer describes this device, whatever serial number it claims.
+        await s.updateDevice(deviceId, {
           ...deviceInformationObservation(result),
           platform: device.platform,
-          udid: device.udid,
           lastSeenAt: now,
         });
         return;

@@ -49,6 +49,12 @@ export interface DeviceStore {
    * or UDID (so a Mac's MDM enrolment and its agent are one device) and created when none match.
    */
   observeDevice(observation: DeviceObservation): Promise<Device>;
+  /**
+   * Records what a known device said of itself. A serial number, hardware UUID or UDID that
+   * another device holds is not taken: one device's answer never merges it with another.
+   * Undefined when there is no such device.
+   */
+  updateDevice(id: string, observation: DeviceObservation): Promise<Device | undefined>;
   getDevice(id: string): Promise<Device | undefined>;
   listDevices(filter?: DeviceFilter): Promise<Page<Device>>;
   /** Returns false when there was no such device. */

@@ -67,6 +67,30 @@ for (const backend of BACKENDS) {
       assert.equal(command?.result, body);
     });
 
+    it("records a DeviceInformation answer claiming another device's serial, keeping both", async () => {
+      // A tester's: the answer failed with a 500 on the unique UDID and was resent forever.
+      const other = await app.storage.observeDevice({
+        platform: 'macos',
+        serialNumber: 'C00000000004',
+        udid: 'OTHER-MAC-UDID',
+      });
+      const udid = 'SERIAL-CLAIMING-UDID';
+      const device = await authenticate(app, udid, { SerialNumber: 'OWN-SERIAL' });
+      await sendCommand(app, device, udid, 'serial-claim-1', { requestType: 'DeviceInformation' });
+      const body = readFixture(RESULTS, 'mdmdocs-DeviceInformation-macos10.11.xml')
+        .replace(MDMDOCS_UDID, 'serial-claim-1')
+        .replaceAll(MDMDOCS_UDID, udid);
+
+      const reply = await putMdm(app, 'connect', body, device.identity);
+
+      assert.equal(reply.status, 200);
+      assert.equal((await app.storage.getCommand('serial-claim-1'))?.status, 'acknowledged');
+      const stored = await app.storage.getDevice(device.deviceId);
+      assert.deepEqual([stored?.serialNumber, stored?.osVersion], ['OWN-SERIAL', '10.11.6']);
+      const untouched = await app.storage.getDevice(other.id);
+      assert.deepEqual([untouched?.udid, untouched?.serialNumber], ['OTHER-MAC-UDID', 'C00000000004']);
+    });
+
     it('records supervision from a recent macOS DeviceInformation answer', async () => {
       const udid = '00000000-0000-0000-0000-000000000005';
       const uuid = '02CD8B7A-465F-49E6-86D6-D3ACAAE5529E';

@@ -116,6 +116,31 @@ export function deviceStore(db: Executor): DeviceStore {
       }
     },
 
+    async updateDevice(id, observation) {
+      const columns = observedColumns(observation);
+      const identifiers = (['serial_number', 'hardware_uuid', 'udid'] as const).filter(
+        (column) => columns[column],
+      );
+      if (identifiers.length > 0) {
+        const holders = await db
+          .selectFrom('devices')
+          .select(identifiers)
+          .where('id', '!=', id)
+          .where((eb) => eb.or(identifiers.map((column) => eb(column, '=', columns[column]!))))
+          .execute();
+        for (const column of identifiers) {
+          if (holders.some((holder) => holder[column] === columns[column])) delete columns[column];
+        }
+      }
+      const row = await db
+        .updateTable('devices')
+        .set({ ...columns, updated_at: Date.now() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toDevice(row);
+    },
+
     async getDevice(id) {
       const row = await db
         .selectFrom('devices')
