@@ -192,9 +192,11 @@ class Scanner {
 
 /** Parses an XML property list; throws PlistError when it is anything else. */
 export function parsePlist(input: string | Uint8Array): PlistValue {
-  const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
-  if (text.startsWith('bplist')) throw new PlistError('binary property lists are not accepted');
-  const scanner = new Scanner(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const decoded = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
+  if (decoded.startsWith('bplist')) throw new PlistError('binary property lists are not accepted');
+  // Positions below are the scanner's: the text it reads has no byte-order mark.
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+  const scanner = new Scanner(text);
   scanner.skipSpace();
   if (text.startsWith('<?xml', scanner.pos)) {
     const end = text.indexOf('?>', scanner.pos);

@@ -19,12 +19,19 @@ export function profileContent(payload: Uint8Array): Uint8Array {
   // A copy: a Buffer's own `.buffer` may be a shared pool holding other bytes too.
   const der = asn1js.fromBER(new Uint8Array(payload).buffer);
   if (der.offset === -1) throw new Error(`not a CMS signature: ${der.result.error}`);
+  if (der.offset !== payload.length) throw new Error('bytes follow the CMS signature');
   const info = new pkijs.ContentInfo({ schema: der.result });
   if (info.contentType !== pkijs.ContentInfo.SIGNED_DATA) {
     throw new Error('a CMS structure that is not SignedData');
   }
   const content = new pkijs.SignedData({ schema: info.content }).encapContentInfo.eContent;
   if (!content) throw new Error('a detached signature with no profile inside');
+  // Content split into chunks of chunks is legal BER that the library reads only one level
+  // deep; refused rather than installed as part of the profile.
+  const chunks = content.valueBlock.isConstructed ? content.valueBlock.value : [];
+  if (chunks.some((chunk) => chunk.idBlock.isConstructed)) {
+    throw new Error('the signed content is split into nested chunks');
+  }
   return new Uint8Array(content.getValue());
 }
 

@@ -47,6 +47,15 @@ describe('MDM plist scanner', () => {
     assert.throws(() => parsePlist('<plist><string>&x;</string></plist>'), PlistError);
     assert.throws(() => parsePlist('<plist><dict><key>__proto__</key><true/></dict></plist>'));
   });
+
+  it('reads a plist that starts with a byte-order mark and an XML declaration', () => {
+    // A tester's: such a profile (as some editors save them) was refused at "<?xml".
+    const text = '\ufeff<?xml version="1.0" encoding="UTF-8"?>\n<plist><dict><key>A</key>' +
+      '<string>b</string></dict></plist>';
+
+    assert.deepEqual(parsePlistDict(text), { A: 'b' });
+    assert.deepEqual(parsePlistDict(Buffer.from(text, 'utf8')), { A: 'b' });
+  });
 });
 
 describe('Latch CA, PKCS#12 and CMS', () => {

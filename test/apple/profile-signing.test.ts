@@ -280,6 +280,46 @@ describe('profile signing', () => {
       });
     });
 
+    it('refuses a signature followed by other bytes', async () => {
+      const identity = await loadSigningIdentity({
+        certificatePem: readFileSync(join(dir, 'ec.pem'), 'utf8'),
+        keyPem: readFileSync(join(dir, 'ec.key'), 'utf8'),
+      });
+      const signed = await signProfile(profile.bytes, identity);
+
+      assert.throws(() => readProfileTarget(Buffer.concat([signed, Buffer.from('junk')])), {
+        message: 'bytes follow the CMS signature',
+      });
+    });
+
+    it('refuses signed content split into nested chunks rather than read part of it', () => {
+      // Indefinite-length BER by hand: the profile's content in chunks, one of them chunked again.
+      const bytes = (...parts: (number[] | Buffer)[]) =>
+        Buffer.concat(parts.map((p) => Buffer.from(p)));
+      const octets = (text: string) => bytes([0x04, text.length], Buffer.from(text));
+      const end = [0, 0];
+      const pkcs7 = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07];
+      const oid = (last: number) => [...pkcs7, last];
+      const content = bytes(
+        [0x24, 0x80],
+        octets('<plist><dict><key>PayloadIdentifier</key><string>seen</string>'),
+        [0x24, 0x80],
+        octets('<key>PayloadIdentifier</key><string>hidden</string>'),
+        end,
+        octets('</dict></plist>'),
+        end,
+      );
+      const encapsulated = bytes([0x30, 0x80], oid(1), [0xa0, 0x80], content, end, end);
+      const version = [0x02, 0x01, 0x01];
+      const emptySet = [0x31, 0x00];
+      const signedData = bytes([0x30, 0x80], version, emptySet, encapsulated, emptySet, end);
+      const signature = bytes([0x30, 0x80], oid(2), [0xa0, 0x80], signedData, end, end);
+
+      assert.throws(() => readProfileTarget(signature), {
+        message: 'the signed content is split into nested chunks',
+      });
+    });
+
     it('refuses bytes that are neither a plist nor a signature', () => {
       assert.throws(() => readProfileTarget(new Uint8Array([0x30, 0x05, 0x01])), /CMS/);
       assert.throws(() => readProfileTarget(Buffer.from('hello')));
