@@ -14,6 +14,8 @@ export interface Config {
   /** The address devices and browsers reach this server at; enrolment profiles embed it. */
   publicUrl: string;
   bodyLimitBytes: number;
+  /** The most one admin request may add to a command queue (every command keeps its payload). */
+  queueRequestLimitBytes: number;
   chocolatey: ChocolateyConfig;
   /** The built console (index.html and assets/); `npm run build` writes it to web/dist. */
   consoleDir: string;
@@ -130,6 +132,7 @@ export function readConfig(
     logLevel: env.LATCH_LOG_LEVEL ?? 'info',
     publicUrl: (env.LATCH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     bodyLimitBytes,
+    queueRequestLimitBytes: positive(env, 'LATCH_QUEUE_REQUEST_LIMIT_MB', 256) * 2 ** 20,
     chocolatey: readChocolateyConfig(env, dataDir),
     consoleDir: resolve(env.LATCH_CONSOLE_DIR ?? BUILT_CONSOLE),
     commandResendAfterMs: positive(env, 'LATCH_COMMAND_RESEND_AFTER_S', 300) * 1000,

@@ -95,6 +95,14 @@ export const invalidPlist = (message: string, cause?: unknown) =>
   new LatchError('invalid_plist', 400, message, { cause });
 /** An InstallProfile payload that is no configuration profile (XML plist, signed or not). */
 export const invalidProfile = (message: string) => new LatchError('invalid_profile', 400, message);
+export const queueRequestTooLarge = (commandBytes: number, devices: number, limit: number) =>
+  new LatchError(
+    'queue_request_too_large',
+    413,
+    `${devices} commands of ${commandBytes} bytes each would add ` +
+      `${Math.ceil((commandBytes * devices) / 2 ** 20)} MiB to the queue; one request may add ` +
+      `${limit / 2 ** 20} MiB: send it to fewer devices at a time, or a smaller profile`,
+  );
 export const invalidSigningIdentity = (message: string, cause?: unknown) =>
   new LatchError('invalid_signing_identity', 400, message, { cause });
 

@@ -19,7 +19,7 @@ for (const backend of BACKENDS) {
     let mac: string;
     let identity: DeviceIdentity;
     before(async () => {
-      app = await startTestApp(backend);
+      app = await startTestApp(backend, { LATCH_QUEUE_REQUEST_LIMIT_MB: '1' });
       ({ deviceId: mac, identity } = await authenticate(app, UDID));
     });
     after(() => app.close());
@@ -73,6 +73,31 @@ for (const backend of BACKENDS) {
       assert.equal(response.body.error.code, 'invalid_profile');
       assert.match(response.body.error.message, /^payload \(the profile, base64\) is not a configuration profile: /);
       assert.equal((await app.storage.listCommands({ deviceId: mac })).length, before.length);
+    });
+
+    it('refuses to queue more than the per-request limit, and queues nothing', async () => {
+      // A tester's: a large profile for a large group held the database for a minute.
+      const big = notificationsProfile().bytes.toString('utf8').replace(
+        '</dict>\n</plist>',
+        `<key>Padding</key><string>${'x'.repeat(600_000)}</string></dict>\n</plist>`,
+      );
+      const second = await authenticate(app, 'SECOND-MAC-UDID');
+      const before = await app.storage.listCommands({ channel: 'apple' });
+
+      const response = await app.api('/api/v1/apple/commands', {
+        method: 'POST',
+        body: {
+          requestType: 'InstallProfile',
+          deviceIds: [mac, second.deviceId],
+          payload: Buffer.from(big).toString('base64'),
+        },
+      });
+
+      assert.equal(response.status, 413);
+      assert.equal(response.body.error.code, 'queue_request_too_large');
+      assert.match(response.body.error.message, /^2 commands of \d+ bytes each would add 2 MiB/);
+      const after = await app.storage.listCommands({ channel: 'apple' });
+      assert.equal(after.length, before.length);
     });
   });
 }

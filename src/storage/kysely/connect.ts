@@ -14,6 +14,8 @@ export interface Connection {
   dialect: Dialect;
 }
 
+/** The WAL file size SQLite keeps after a checkpoint. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 2 ** 20;
 /** SQLite's page cache, in KiB. */
 const PAGE_CACHE_KIB = 64 * 1024;
 const INT8_OID = 20;
@@ -42,6 +44,9 @@ export function connect(options: {
   // The default page cache (2 MiB) holds less than the command queue of a thousand devices;
   // every miss is a read from the file. The cache grows only as far as it is used.
   database.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  // After a checkpoint starts the WAL over, SQLite cuts the file back to this size; without it
+  // one large transaction leaves a WAL of gigabytes on disk for good.
+  database.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(path);
   if (checkpointer) database.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   return {
