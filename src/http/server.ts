@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { LatchError } from '../errors.js';
 import { registerAuthentication } from './authentication.js';
 import { registerJsonBody } from './json-body.js';
 import type { AppContext } from './context.js';
@@ -98,12 +99,23 @@ export async function buildServer(context: AppContext): Promise<FastifyInstance>
     requestIdHeader: false,
     // One line per request comes from our onResponse hook, with the route pattern, not the URL.
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // Our own hook answers 503 while closing, in our error format (see below).
+    return503OnClosing: false,
     forceCloseConnections: false,
     frameworkErrors: handleError,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
   app.setErrorHandler(handleError);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    // Requests on kept-alive connections still arrive while in-flight ones finish.
+    reply.header('connection', 'close');
+    throw new LatchError('shutting_down', 503, 'the server is shutting down; try again shortly');
+  });
   registerJsonBody(app);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
