@@ -55,8 +55,8 @@ function build(db: Executor, connection: Connection): Storage {
     dialect: connection.dialect,
 
     async transaction(work) {
-      if (db.isTransaction) return work(inTransaction(db, connection));
-      return db.transaction().execute((trx) => work(inTransaction(trx, connection)));
+      if (db.isTransaction) return work(transactionStorage(db, connection));
+      return db.transaction().execute((trx) => work(transactionStorage(trx, connection)));
     },
 
     async ping() {
@@ -71,7 +71,7 @@ function build(db: Executor, connection: Connection): Storage {
 }
 
 /** Storage over an open transaction, whose role stores are built when first asked for. */
-function inTransaction(trx: Executor, connection: Connection): Storage {
+function transactionStorage(trx: Executor, connection: Connection): Storage {
   const storage = build(trx, connection);
   const built: (object | undefined)[] = [];
   return new Proxy(storage, {
