@@ -110,11 +110,12 @@ export async function buildServer(context: AppContext): Promise<FastifyInstance>
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!closing) return;
+  // A callback hook, not an async one: it runs on every request and nearly always does nothing.
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
     // Requests on kept-alive connections still arrive while in-flight ones finish.
     reply.header('connection', 'close');
-    throw new LatchError('shutting_down', 503, 'the server is shutting down; try again shortly');
+    done(new LatchError('shutting_down', 503, 'the server is shutting down; try again shortly'));
   });
   registerJsonBody(app);
   app.setNotFoundHandler((request, reply) =>
