@@ -72,16 +72,12 @@ function build(db: Executor, connection: Connection): Storage {
 
 /** Storage over an open transaction, whose role stores are built when first asked for. */
 function transactionStorage(trx: Executor, connection: Connection): Storage {
-  const storage = build(trx, connection);
-  const built: (object | undefined)[] = [];
-  return new Proxy(storage, {
+  return new Proxy(build(trx, connection), {
     get(target, name, receiver) {
       if (typeof name === 'string' && !(name in target)) {
         const index = roleIndex(name, connection.dialect);
-        if (index !== undefined) {
-          const store = (built[index] ??= ROLES[index]!(trx, connection.dialect));
-          Object.assign(target, store);
-        }
+        // The whole role store joins the target, so its other methods are found directly.
+        if (index !== undefined) Object.assign(target, ROLES[index]!(trx, connection.dialect));
       }
       return Reflect.get(target, name, receiver);
     },
