@@ -175,7 +175,8 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
       `${backend}: CPU per round trip: server ${perTrip(serverCpu)} ms, simulator ` +
         `${perTrip(report.commandCpuSeconds)} ms; on ${cores()} cores the pair can do at most ` +
         `${Math.round(bound)} round trips/s (simulator ${report.cpuSeconds} s CPU in all, ` +
-        `enrolment included)`,
+        `enrolment included); the server alone, on one core of its own, at most ` +
+        `${Math.round(target / serverCpu)}/s`,
     );
   } finally {
     server.kill('SIGTERM');
