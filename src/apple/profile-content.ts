@@ -1,6 +1,6 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { isDict, parsePlistDict } from './mdm-plist.js';
+import { parsePlistDict } from './mdm-plist.js';
 import type { ReportedProfile } from './command-results.js';
 
 /** The first byte of a DER or BER SEQUENCE: how a CMS-signed profile starts. */
@@ -42,7 +42,7 @@ export function profileContent(payload: Uint8Array): Uint8Array {
  */
 export function readProfileTarget(payload: Uint8Array): ReportedProfile {
   const profile = parsePlistDict(profileContent(payload));
-  if (!isDict(profile) || typeof profile.PayloadIdentifier !== 'string') {
+  if (typeof profile.PayloadIdentifier !== 'string') {
     throw new Error('the profile has no PayloadIdentifier');
   }
   return {
