@@ -75,6 +75,24 @@ for (const backend of BACKENDS) {
       assert.equal((await app.storage.listCommands({ deviceId: mac })).length, before.length);
     });
 
+    it('says so when the payload is the profile as XML instead of base64', async () => {
+      const response = await app.api('/api/v1/apple/commands', {
+        method: 'POST',
+        body: {
+          requestType: 'InstallProfile',
+          deviceIds: [mac],
+          payload: notificationsProfile().bytes.toString('utf8'),
+        },
+      });
+
+      assert.equal(response.status, 400);
+      assert.equal(response.body.error.code, 'invalid_profile');
+      assert.equal(
+        response.body.error.message,
+        'payload looks like the profile itself: send it base64-encoded',
+      );
+    });
+
     it('refuses to queue more than the per-request limit, and queues nothing', async () => {
       // A tester's: a large profile for a large group held the database for a minute.
       const big = notificationsProfile().bytes.toString('utf8').replace(

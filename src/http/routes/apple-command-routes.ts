@@ -41,6 +41,9 @@ function commandInput(body: typeof NewAppleCommand.static): AppleCommandInput {
   const { requestType } = body;
   if (requestType === 'InstallProfile') {
     if (!body.payload) throw badRequest('InstallProfile needs payload (the profile, base64)');
+    if (body.payload.trimStart().startsWith('<')) {
+      throw invalidProfile('payload looks like the profile itself: send it base64-encoded');
+    }
     const payload = new Uint8Array(Buffer.from(body.payload, 'base64'));
     try {
       readProfileTarget(payload);
