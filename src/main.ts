@@ -19,6 +19,7 @@ import { loadAppleAuthority } from './service/apple-authority.js';
 import { ClientCertificateIdentity } from './service/apple-client-identity.js';
 import { AppleDeclarations } from './service/apple-declarations.js';
 import { IdentityVerifier } from './service/apple-identity.js';
+import { SignatureChecks } from './apple/signature-checks.js';
 import { AppleMdmService } from './service/apple-mdm.js';
 import { ApplePolicyDelivery } from './service/apple-policy-delivery.js';
 import { ApplePusher } from './service/apple-push.js';
@@ -93,7 +94,11 @@ export async function startServer(
   });
   const windowsCommands = new WindowsCommands(commands, storage);
   const authority = await loadAppleAuthority(storage, secrets);
-  const identities = new IdentityVerifier(storage, authority);
+  const signatureChecks = new SignatureChecks({
+    onFailure: (error) =>
+      logger.warn({ err: error }, 'signature worker failed; checking signatures in place'),
+  });
+  const identities = new IdentityVerifier(storage, authority, signatureChecks);
   const pusher = new ApplePusher(storage, config, logger);
   const declarations = new AppleDeclarations(storage);
   const delivery = new ApplePolicyDelivery(storage, pusher, logger, declarations);
@@ -200,6 +205,7 @@ export async function startServer(
       await app.close();
       await agentChannel.close();
       apple.pusher.close();
+      await signatureChecks.close();
       await storage.close();
     },
   };

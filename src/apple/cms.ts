@@ -104,17 +104,33 @@ export function digestMatches(parsed: ParsedSignature, body: Uint8Array): boolea
   return createHash(parsed.digest).update(body).digest().equals(parsed.messageDigest);
 }
 
-/** True when `parsed` is a valid signature by `key` over `body`; never throws for a bad one. */
-export function verifySignature(parsed: ParsedSignature, body: Uint8Array, key: KeyObject) {
+/**
+ * The bytes `parsed` signs for `body`: its signed attributes once their messageDigest is the
+ * body's digest, or the body itself when it has none; undefined when the digest differs.
+ */
+export function signedBytes(parsed: ParsedSignature, body: Uint8Array): Uint8Array | undefined {
+  if (!parsed.signedAttributes) return body;
+  return digestMatches(parsed, body) ? parsed.signedAttributes : undefined;
+}
+
+/** True when `signature` is a valid signature by `key` over `data`; never throws. */
+export function verifyBytes(
+  digest: string,
+  data: Uint8Array,
+  key: KeyObject,
+  signature: Uint8Array,
+): boolean {
   try {
-    if (parsed.signedAttributes) {
-      if (!digestMatches(parsed, body)) return false;
-      return verify(parsed.digest, parsed.signedAttributes, key, parsed.signature);
-    }
-    return verify(parsed.digest, body, key, parsed.signature);
+    return verify(digest, data, key, signature);
   } catch {
     return false;
   }
+}
+
+/** True when `parsed` is a valid signature by `key` over `body`; never throws for a bad one. */
+export function verifySignature(parsed: ParsedSignature, body: Uint8Array, key: KeyObject) {
+  const data = signedBytes(parsed, body);
+  return data !== undefined && verifyBytes(parsed.digest, data, key, parsed.signature);
 }
 
 /** The fixed parts of a device's signature, encoded once: the simulator signs every message. */
