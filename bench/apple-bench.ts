@@ -11,7 +11,12 @@ import { buildPlist } from '../src/apple/mdm-plist.js';
 import { openStorage } from '../src/main.js';
 import { CommandQueue } from '../src/service/command-queue.js';
 import { connect } from '../src/storage/kysely/connect.js';
-import { benchBackendWanted, benchServerFlags, processCpuSeconds } from './bench-options.js';
+import {
+  benchBackendWanted,
+  benchServerFlags,
+  benchSimulatorFlags,
+  processCpuSeconds,
+} from './bench-options.js';
 
 const CLI = fileURLToPath(new URL('../../bin/latch.js', import.meta.url));
 const POSTGRES_URL =
@@ -106,6 +111,7 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
     const simulator = spawn(
       process.execPath,
       [
+        ...benchSimulatorFlags(),
         CLI,
         'simulate',
         'apple',
@@ -136,6 +142,7 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
       cursor = page.nextCursor;
     } while (cursor);
 
+    const messagesBefore = await connectMessages(url);
     const cpuBefore = processCpuSeconds(server.pid);
     const started = performance.now();
     for (let round = 0; round < ROUNDS; round++) {
@@ -149,6 +156,7 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
     await progress.until((line) => line === `acknowledged ${DEVICES + target}`);
     const seconds = (performance.now() - started) / 1000;
     const serverCpu = processCpuSeconds(server.pid) - cpuBefore;
+    const messages = (await connectMessages(url)) - messagesBefore;
     simulator.kill('SIGTERM');
     const report = JSON.parse(await progress.stdout()) as {
       roundTrips: { perSecond: number; p50Ms: number; p99Ms: number };
@@ -161,7 +169,8 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
     const perSecond = Math.round(target / seconds);
     console.log(
       `${backend}: ${perSecond} round trips/s (Idle → InstallProfile → Acknowledged, ` +
-        `${DEVICES} devices, ${target} commands in ${seconds.toFixed(1)} s), ` +
+        `${DEVICES} devices, ${target} commands in ${seconds.toFixed(1)} s, ` +
+        `${(messages / target).toFixed(2)} command-endpoint messages each), ` +
         `p50 ${rt.p50Ms} ms, p99 ${rt.p99Ms} ms`,
     );
     console.log(
@@ -183,6 +192,18 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
     await new Promise((r) => server.on('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Messages the server has answered on the command endpoint so far, from its metrics. */
+async function connectMessages(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('latch_http_requests_total{') && line.includes('/mdm/apple/connect')) {
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return total;
 }
 
 async function enqueues(backend: string, databaseUrl: string | undefined) {

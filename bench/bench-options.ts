@@ -1,15 +1,25 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Node flags for a benchmark's `latch serve` process. LATCH_BENCH_PROFILE=DIR writes a V8 CPU
- * profile of the server (not of the simulator or the bench) into DIR when the server stops, so
- * a slow figure can be explained without touching the benchmark; LATCH_BENCH_SERVER_FLAGS adds
- * any other flags (space-separated), such as `--import ./my-probe.mjs`.
+ * profile of the server into DIR/server when the server stops, so a slow figure can be
+ * explained without touching the benchmark; LATCH_BENCH_SERVER_FLAGS adds any other flags
+ * (space-separated), such as `--import ./my-probe.mjs`.
  */
 export function benchServerFlags(): string[] {
-  const dir = process.env.LATCH_BENCH_PROFILE;
   const extra = process.env.LATCH_BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
-  return [...(dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : []), ...extra];
+  return [...profileFlags('server'), ...extra];
+}
+
+/** Node flags for a benchmark's simulator process: its profile goes to DIR/simulator. */
+export function benchSimulatorFlags(): string[] {
+  return profileFlags('simulator');
+}
+
+function profileFlags(role: 'server' | 'simulator'): string[] {
+  const dir = process.env.LATCH_BENCH_PROFILE;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', join(dir, role)] : [];
 }
 
 /** LATCH_BENCH_BACKENDS=sqlite (or postgres) runs a benchmark on that backend only. */
