@@ -15,6 +15,7 @@ import {
   benchBackendWanted,
   benchServerFlags,
   benchSimulatorFlags,
+  eventLoopCpuSeconds,
   processCpuSeconds,
 } from './bench-options.js';
 
@@ -144,6 +145,7 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
 
     const messagesBefore = await connectMessages(url);
     const cpuBefore = processCpuSeconds(server.pid);
+    const eventLoopBefore = eventLoopCpuSeconds(server.pid);
     const started = performance.now();
     for (let round = 0; round < ROUNDS; round++) {
       await api('/api/v1/apple/commands', {
@@ -156,6 +158,7 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
     await progress.until((line) => line === `acknowledged ${DEVICES + target}`);
     const seconds = (performance.now() - started) / 1000;
     const serverCpu = processCpuSeconds(server.pid) - cpuBefore;
+    const eventLoopCpu = eventLoopCpuSeconds(server.pid) - eventLoopBefore;
     const messages = (await connectMessages(url)) - messagesBefore;
     simulator.kill('SIGTERM');
     const report = JSON.parse(await progress.stdout()) as {
@@ -181,11 +184,11 @@ async function roundTrips(backend: string, databaseUrl: string | undefined) {
     const perTrip = (cpu: number) => ((cpu / target) * 1000).toFixed(2);
     const bound = cores() / ((serverCpu + report.commandCpuSeconds) / target);
     console.log(
-      `${backend}: CPU per round trip: server ${perTrip(serverCpu)} ms, simulator ` +
-        `${perTrip(report.commandCpuSeconds)} ms; on ${cores()} cores the pair can do at most ` +
-        `${Math.round(bound)} round trips/s (simulator ${report.cpuSeconds} s CPU in all, ` +
-        `enrolment included); the server alone, on one core of its own, at most ` +
-        `${Math.round(target / serverCpu)}/s`,
+      `${backend}: CPU per round trip: server ${perTrip(serverCpu)} ms (its event loop ` +
+        `${perTrip(eventLoopCpu)} ms), simulator ${perTrip(report.commandCpuSeconds)} ms; ` +
+        `on ${cores()} cores the pair can do at most ${Math.round(bound)} round trips/s ` +
+        `(simulator ${report.cpuSeconds} s CPU in all, enrolment included); the server's ` +
+        `event loop, on a core of its own, at most ${Math.round(target / eventLoopCpu)}/s`,
     );
   } finally {
     server.kill('SIGTERM');

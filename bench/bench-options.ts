@@ -30,7 +30,16 @@ export function benchBackendWanted(name: 'sqlite' | 'postgres'): boolean {
 
 /** CPU seconds (user + system, every thread) a process has used so far, from /proc. */
 export function processCpuSeconds(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return cpuSecondsIn(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds a process's main thread, the one running its event loop, has used so far. */
+export function eventLoopCpuSeconds(pid: number | undefined): number {
+  return cpuSecondsIn(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuSecondsIn(statFile: string): number {
+  const fields = readFileSync(statFile, 'utf8').split(') ')[1]!.split(' ');
   // After the command name: utime and stime are fields 12 and 13, in clock ticks (100 a second).
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
