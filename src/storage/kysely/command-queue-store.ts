@@ -23,6 +23,14 @@ const OPEN = "status IN ('pending', 'sent', 'not_now')";
 const isOpen = sql.raw<boolean>(OPEN);
 const BATCH = 500;
 /**
+ * The columns a command is read back with. Named, not `*`: a prepared statement returning `*`
+ * fails on PostgreSQL once a migration adds a column ("cached plan must not change result
+ * type"), which would stop every server still running the older version.
+ */
+const COMMAND_COLUMNS =
+  'seq, id, channel, device_id, request_type, payload, origin, status, attempts, ' +
+  'created_at, updated_at, sent_at, answered_at, result, error';
+/**
  * How far down a device's queue one claim looks past commands whose lease is still running.
  * A literal in the SQL: with `LIMIT ?` SQLite plans the ordered read three times slower.
  */
@@ -62,7 +70,7 @@ const statements = perDialect((dialect): QueueStatements => {
          lease_until = NULL, updated_at = ?
        WHERE id = ? AND channel = ? AND device_id = ?
          AND (${OPEN} OR (status = 'failed' AND answered_at IS NULL))
-       RETURNING *`,
+       RETURNING ${COMMAND_COLUMNS}`,
     ),
     claim(count) {
       let claim = claims.get(count);
@@ -72,7 +80,7 @@ const statements = perDialect((dialect): QueueStatements => {
           `UPDATE commands SET status = 'sent', attempts = attempts + 1, sent_at = ?,
              updated_at = ?, lease_until = ?, lease_owner = ?
            WHERE seq IN (${Array.from({ length: count }, () => '?').join(', ')})
-           RETURNING *`,
+           RETURNING ${COMMAND_COLUMNS}`,
         );
         claims.set(count, claim);
       }
@@ -81,7 +89,10 @@ const statements = perDialect((dialect): QueueStatements => {
   };
 });
 
-function toCommand(row: Selectable<CommandsTable>): QueuedCommand {
+/** A command as COMMAND_COLUMNS reads it. */
+type CommandRow = Omit<Selectable<CommandsTable>, 'lease_until' | 'lease_owner'>;
+
+function toCommand(row: CommandRow): QueuedCommand {
   return {
     id: row.id,
     channel: row.channel as CommandChannel,
@@ -130,19 +141,16 @@ export function commandQueueStore(db: Executor, dialect: 'sqlite' | 'postgres'):
 
     async recordCommandAnswer({ channel, deviceId, commandId, status, result, error, now }) {
       return inTransaction(db, async (trx) => {
-        const [updated] = await statements(dialect).recordAnswer.run<Selectable<CommandsTable>>(
-          trx,
-          [
-            status,
-            result ?? null,
-            error ?? null,
-            status === 'not_now' ? null : now,
-            now,
-            commandId,
-            channel,
-            deviceId,
-          ],
-        );
+        const [updated] = await statements(dialect).recordAnswer.run<CommandRow>(trx, [
+          status,
+          result ?? null,
+          error ?? null,
+          status === 'not_now' ? null : now,
+          now,
+          commandId,
+          channel,
+          deviceId,
+        ]);
         if (updated) {
           if (status === 'not_now') {
             await trx
@@ -295,7 +303,7 @@ async function claimCommands(
     if (chosen.length === 0) return [];
     const claimed = await statements(dialect)
       .claim(chosen.length)
-      .run<Selectable<CommandsTable>>(trx, [now, now, now + leaseMs, owner, ...chosen]);
+      .run<CommandRow>(trx, [now, now, now + leaseMs, owner, ...chosen]);
     return claimed.sort((a, b) => a.seq - b.seq).map(toCommand);
   });
 }

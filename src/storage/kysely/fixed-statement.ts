@@ -12,8 +12,22 @@ export interface FixedStatement {
   run<Row>(db: Executor, parameters: readonly unknown[]): Promise<Row[]>;
 }
 
+/**
+ * The names PostgreSQL knows the fixed statements by: each connection then parses and plans one
+ * once (preparingPool), as SQLite's statement cache does, rather than on every message.
+ */
+const postgresNames = new Map<string, string>();
+
+/** The prepared-statement name of a fixed statement's PostgreSQL text, if it is one. */
+export function postgresStatementName(sql: string): string | undefined {
+  return postgresNames.get(sql);
+}
+
 export function fixedStatement(dialect: Dialect, text: string): FixedStatement {
   const sql = dialect === 'postgres' ? numberPlaceholders(text) : text;
+  if (dialect === 'postgres' && !postgresNames.has(sql)) {
+    postgresNames.set(sql, `latch_fixed_${postgresNames.size + 1}`);
+  }
   return {
     async run<Row>(db: Executor, parameters: readonly unknown[]) {
       const result = await db.executeQuery<Row>(CompiledQuery.raw(sql, [...parameters]));
