@@ -56,6 +56,8 @@ export async function openStorage(options: {
   sqlitePath?: string;
   /** PostgreSQL only: the schema to use, which tests use to isolate suites. */
   schema?: string;
+  /** PostgreSQL only: hears a connection that failed outside a query; it is replaced. */
+  onConnectionError?: (error: Error) => void;
 }): Promise<Storage> {
   const connection = connect(options);
   try {
@@ -75,7 +77,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   const storage =
     options.storage ??
-    (await openStorage({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePath(config) }));
+    (await openStorage({
+      databaseUrl: config.databaseUrl,
+      sqlitePath: sqlitePath(config),
+      onConnectionError: (error) =>
+        logger.warn({ err: error }, 'a database connection failed; the pool replaces it'),
+    }));
   const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -98,7 +105,11 @@ export async function startServer(
     onFailure: (error) =>
       logger.warn({ err: error }, 'signature worker failed; checking signatures in place'),
   });
-  const identities = new IdentityVerifier(storage, authority, signatureChecks);
+  const identities = new IdentityVerifier(storage, authority, {
+    checks: signatureChecks,
+    // Only PostgreSQL can be shared by several servers; each must then confirm every message.
+    sharedDatabase: storage.dialect === 'postgres',
+  });
   const pusher = new ApplePusher(storage, config, logger);
   const declarations = new AppleDeclarations(storage);
   const delivery = new ApplePolicyDelivery(storage, pusher, logger, declarations);

@@ -44,6 +44,7 @@ export interface ParsedSignature {
 /** Parses a DER ContentInfo holding a detached SignedData with one signer. */
 export function parseSignature(der: Uint8Array): ParsedSignature {
   const root = expectTag(readTlv(der, 0), TAG.SEQUENCE, 'ContentInfo');
+  if (root.end !== der.length) throw new DerError('bytes follow the ContentInfo');
   const [type, explicit] = children(der, root);
   if (oidText(der, expectTag(type, TAG.OID, 'content type')) !== SIGNED_DATA) {
     throw new DerError('not a SignedData');

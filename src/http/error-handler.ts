@@ -53,7 +53,13 @@ export function toErrorBody(error: FastifyError | LatchError | Error): [number, 
  */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const [status, body] = toErrorBody(error);
-  if (status >= 500) request.log.error({ err: error }, 'request failed');
-  else request.log.info({ code: body.error.code, message: body.error.message }, 'request refused');
+  const { code, message } = body.error;
+  if (status < 500) request.log.info({ code, message }, 'request refused');
+  else if (error instanceof LatchError) {
+    // A failure we named (shutting down, an upstream unreachable): its own stack says nothing
+    // and would flood the log while it lasts; what caused it, if anything, is worth keeping.
+    const cause = error.cause instanceof Error ? { err: error.cause } : {};
+    request.log.warn({ code, message, ...cause }, 'request failed');
+  } else request.log.error({ err: error }, 'request failed');
   return reply.status(status).send(body);
 }

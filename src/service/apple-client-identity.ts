@@ -11,10 +11,10 @@ import type { AppleMdmStore } from '../storage/storage.js';
  * handshake (Latch's or the proxy's) is what proved the device holds its key.
  */
 export class ClientCertificateIdentity {
-  readonly #store: Pick<AppleMdmStore, 'findAppleEnrollmentByUdid'>;
+  readonly #store: Pick<AppleMdmStore, 'findAppleIdentity'>;
   readonly #ca: CertificateAuthority;
 
-  constructor(store: Pick<AppleMdmStore, 'findAppleEnrollmentByUdid'>, ca: CertificateAuthority) {
+  constructor(store: Pick<AppleMdmStore, 'findAppleIdentity'>, ca: CertificateAuthority) {
     this.#store = store;
     this.#ca = ca;
   }
@@ -36,7 +36,7 @@ export class ClientCertificateIdentity {
   /** The enrolment of `udid` when `der` is the identity it authenticated with; else 401. */
   async verifyEnrolled(udid: string, der: Buffer): Promise<{ deviceId: string }> {
     this.verifyNewIdentity(der);
-    const enrollment = await this.#store.findAppleEnrollmentByUdid(udid);
+    const enrollment = await this.#store.findAppleIdentity(udid);
     if (!enrollment?.enrolled) throw appleNotEnrolled(udid);
     const recorded = new X509Certificate(enrollment.identityCertificate).raw;
     if (!recorded.equals(der)) throw appleIdentityMismatch(udid);

@@ -8,13 +8,13 @@ import { SignatureChecks } from '../apple/signature-checks.js';
 import { appleBadSignature, appleNotEnrolled } from '../errors.js';
 import type { AppleMdmStore } from '../storage/storage.js';
 
-/** An enrolment's identity as the hot path needs it: no database read per message. */
+/** An enrolment's identity as the hot path needs it: the certificate parsed once. */
 export interface KnownIdentity {
   deviceId: string;
   udid: string;
-  certificateDer: Buffer;
+  /** The PEM as stored: equal to the stored one exactly while the enrolment is unchanged. */
+  certificatePem: string;
   key: KeyObject;
-  enrolled: boolean;
 }
 
 const MAX_CACHED = 200_000;
@@ -34,8 +34,12 @@ export function readSignatureHeader(header: string | string[] | undefined): Pars
 }
 
 /**
- * Checks a message's signature against the identity recorded at Authenticate, from a cache that
- * is reloaded from storage when it disagrees (another server may have seen a re-enrolment).
+ * Checks a message's signature against the identity recorded at Authenticate. The parsed
+ * certificates are cached by UDID. A server alone with its database (SQLite) sees every
+ * Authenticate and CheckOut itself, so it trusts its cache and reloads only when a signature
+ * disagrees. Servers sharing a database (PostgreSQL) confirm the enrolment on every message
+ * with one small read: another server may have taken a re-enrolment or a CheckOut, after which
+ * the old identity must be refused at once, not when this server next restarts.
  * Signatures are checked by SignatureChecks (on a worker thread where there is a core for it),
  * not by WebCrypto: its verify runs off the event loop too but costs about twice the CPU
  * (measured 123 µs against 67 µs for P-256), and CPU is what a busy server lacks.
@@ -44,16 +48,18 @@ export class IdentityVerifier {
   readonly #store: AppleMdmStore;
   readonly #ca: CertificateAuthority;
   readonly #checks: SignatureChecks;
+  readonly #confirmEachMessage: boolean;
   readonly #cache = new Map<string, KnownIdentity>();
 
   constructor(
     store: AppleMdmStore,
     ca: CertificateAuthority,
-    checks = new SignatureChecks({ offThread: false }),
+    options: { checks?: SignatureChecks; sharedDatabase?: boolean } = {},
   ) {
     this.#store = store;
     this.#ca = ca;
-    this.#checks = checks;
+    this.#checks = options.checks ?? new SignatureChecks({ offThread: false });
+    this.#confirmEachMessage = options.sharedDatabase ?? false;
   }
 
   /** The certificate an Authenticate message is signed with, checked against Latch's CA. */
@@ -77,12 +83,12 @@ export class IdentityVerifier {
     signature: ParsedSignature,
     body: Uint8Array,
   ): Promise<KnownIdentity> {
-    const cached = this.#cache.get(udid);
+    const cached = this.#confirmEachMessage ? undefined : this.#cache.get(udid);
     if (cached && (await this.#checks.verify(signature, body, cached.key))) return cached;
-    const fresh = await this.#load(udid);
-    if (!fresh) throw appleNotEnrolled(udid);
-    if (fresh !== cached && (await this.#checks.verify(signature, body, fresh.key))) {
-      return fresh;
+    const current = await this.#load(udid);
+    if (!current) throw appleNotEnrolled(udid);
+    if (current !== cached && (await this.#checks.verify(signature, body, current.key))) {
+      return current;
     }
     throw appleBadSignature(`the message is not signed by the identity enrolled for ${udid}`);
   }
@@ -92,17 +98,21 @@ export class IdentityVerifier {
     this.#cache.delete(udid);
   }
 
+  /** The stored identity, parsed again only when it differs from the cached one. */
   async #load(udid: string): Promise<KnownIdentity | undefined> {
-    const enrollment = await this.#store.findAppleEnrollmentByUdid(udid);
+    const stored = await this.#store.findAppleIdentity(udid);
     // A device that checked out speaks again only through a new Authenticate.
-    if (!enrollment?.enrolled) return undefined;
-    const cert = new X509Certificate(enrollment.identityCertificate);
+    if (!stored?.enrolled) {
+      this.#cache.delete(udid);
+      return undefined;
+    }
+    const cached = this.#cache.get(udid);
+    if (cached?.certificatePem === stored.identityCertificate) return cached;
     const identity: KnownIdentity = {
-      deviceId: enrollment.deviceId,
+      deviceId: stored.deviceId,
       udid,
-      certificateDer: cert.raw,
-      key: cert.publicKey,
-      enrolled: enrollment.enrolled,
+      certificatePem: stored.identityCertificate,
+      key: new X509Certificate(stored.identityCertificate).publicKey,
     };
     if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
     this.#cache.set(udid, identity);

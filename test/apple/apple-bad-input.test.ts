@@ -142,6 +142,19 @@ for (const backend of BACKENDS) {
           }),
       },
       {
+        name: 'a valid signature with bytes after it',
+        status: 401,
+        code: 'apple_bad_signature',
+        send: () => {
+          const body = ack('OWNER-UDID', 'bad-1');
+          const signed = Buffer.from(owner.identity.sign(body), 'base64');
+          const padded = Buffer.concat([signed, Buffer.alloc(64, 0x41)]);
+          return putMdm(app, 'connect', body, undefined, {
+            'mdm-signature': padded.toString('base64'),
+          });
+        },
+      },
+      {
         name: "another enrolment's identity claiming the owner's UDID",
         status: 401,
         code: 'apple_bad_signature',

@@ -14,8 +14,12 @@ const INSTALLED_PROFILE_UPSERT = `INSERT INTO apple_installed_profiles
   ON CONFLICT (device_id, identifier) DO UPDATE SET display_name = excluded.display_name,
     payload_uuid = excluded.payload_uuid, origin = excluded.origin,
     installed_at = excluded.installed_at`;
-const recordInstalled = perDialect((dialect) =>
-  fixedStatement(dialect, INSTALLED_PROFILE_UPSERT),
+const recordInstalled = perDialect((dialect) => fixedStatement(dialect, INSTALLED_PROFILE_UPSERT));
+const findIdentity = perDialect((dialect) =>
+  fixedStatement(
+    dialect,
+    'SELECT device_id, identity_certificate, enrolled FROM apple_enrollments WHERE udid = ?',
+  ),
 );
 
 function toEnrollment(row: Selectable<AppleEnrollmentsTable>): AppleEnrollment {
@@ -106,6 +110,19 @@ export function appleMdmStore(db: Executor, dialect: Dialect): AppleMdmStore {
         .where('udid', '=', udid)
         .executeTakeFirst();
       return row && toEnrollment(row);
+    },
+
+    async findAppleIdentity(udid) {
+      const [row] = await findIdentity(dialect).run<
+        Pick<Selectable<AppleEnrollmentsTable>, 'device_id' | 'identity_certificate' | 'enrolled'>
+      >(db, [udid]);
+      return (
+        row && {
+          deviceId: row.device_id,
+          identityCertificate: row.identity_certificate,
+          enrolled: Number(row.enrolled) === 1,
+        }
+      );
     },
 
     async updateApplePushTokens(deviceId, update, now) {

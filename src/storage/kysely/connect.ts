@@ -31,6 +31,8 @@ export function connect(options: {
   sqlitePath?: string;
   schema?: string;
   poolSize?: number;
+  /** PostgreSQL only: hears a connection that failed outside a query; it is replaced. */
+  onConnectionError?: (error: Error) => void;
 }): Connection {
   if (options.databaseUrl) return connectPostgres(options.databaseUrl, options);
   const path = options.sqlitePath ?? ':memory:';
@@ -60,7 +62,11 @@ export function connect(options: {
 
 function connectPostgres(
   connectionString: string,
-  options: { schema?: string; poolSize?: number },
+  options: {
+    schema?: string;
+    poolSize?: number;
+    onConnectionError?: (error: Error) => void;
+  },
 ): Connection {
   const pool = new pg.Pool({
     connectionString,
@@ -74,8 +80,8 @@ function connectPostgres(
     },
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) }),
-    dialect: 'postgres',
-  };
+  const dialect = new PostgresDialect({
+    pool: preparingPool(pool, options.onConnectionError ?? (() => {})),
+  });
+  return { db: new Kysely<Database>({ dialect }), dialect: 'postgres' };
 }

@@ -63,6 +63,12 @@ export interface ServerSecret {
   createdAt: number;
 }
 
+/** The identity an enrolment authenticated with, and whether it is still enrolled. */
+export type AppleIdentityRecord = Pick<
+  AppleEnrollment,
+  'deviceId' | 'identityCertificate' | 'enrolled'
+>;
+
 export interface AppleMdmStore {
   /**
    * Binds an identity certificate (by SHA-256 fingerprint) to the UDID that authenticates with
@@ -82,6 +88,8 @@ export interface AppleMdmStore {
   }): Promise<AppleEnrollment>;
   getAppleEnrollment(deviceId: string): Promise<AppleEnrollment | undefined>;
   findAppleEnrollmentByUdid(udid: string): Promise<AppleEnrollment | undefined>;
+  /** Just what checking a message's signer needs: one small read for every message. */
+  findAppleIdentity(udid: string): Promise<AppleIdentityRecord | undefined>;
   updateApplePushTokens(deviceId: string, update: AppleTokenUpdate, now: number): Promise<void>;
   upsertAppleUserChannel(channel: AppleUserChannel, now: number): Promise<void>;
   checkOutAppleEnrollment(deviceId: string, now: number): Promise<void>;
