@@ -109,6 +109,40 @@ for (const backend of BACKENDS) {
       assert.equal(settings.body.settings.storageRestriction.mode, 'block');
     });
 
+    it("carries the device's exception end, given in ISO 8601, as epoch ms", async () => {
+      const { body } = await enrollAgent(app, token, {
+        serialNumber: 'EXC-1',
+        hardwareUuid: 'HW-EXC',
+      });
+      const until = '2031-05-06T07:08:09.000Z';
+      const policy = await app.api('/api/v1/policies', {
+        method: 'POST',
+        body: {
+          kind: 'storage-restriction',
+          name: 'Block with an exception',
+          settings: {
+            mode: 'block',
+            exceptions: [
+              { deviceId: body.deviceId, until },
+              { deviceId: 'another-device', until: '2032-01-01T00:00:00Z' },
+            ],
+          },
+        },
+      });
+      assert.equal(policy.status, 201, JSON.stringify(policy.body));
+      await app.storage.assign({
+        targetKind: 'policy',
+        targetId: policy.body.id,
+        subjectKind: 'device',
+        subjectId: body.deviceId,
+      });
+
+      const settings = await agentApi(app, body.deviceSecret, '/agent/v1/settings');
+
+      assert.equal(settings.body.settings.storageRestriction.mode, 'block');
+      assert.equal(settings.body.settings.storageRestriction.exceptionUntil, Date.parse(until));
+    });
+
     it('serves the settings with an ETag and 304 when unchanged', async () => {
       const { body } = await enrollAgent(app, token, {
         serialNumber: 'SET-1',

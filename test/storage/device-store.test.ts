@@ -30,6 +30,33 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await storage.getDevice(device.id), device);
     });
 
+    it('matches a device another transaction created while this one was creating it', async () => {
+      let created!: () => void;
+      const holding = new Promise<void>((resolve) => (created = resolve));
+      let finish!: () => void;
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      const seen = { platform: 'macos' as const, serialNumber: 'RACE-SERIAL-1' };
+      // The first channel creates the device and keeps its transaction open a moment.
+      const first = storage.transaction(async (s) => {
+        const device = await s.observeDevice(seen);
+        created();
+        await finished;
+        return device;
+      });
+      await holding;
+      // The second channel, in a transaction of its own, sees it too (and goes on after).
+      const second = storage.transaction(async (s) => {
+        const device = await s.observeDevice({ ...seen, osVersion: '15.2' });
+        await s.observeDevice({ platform: 'linux', hardwareUuid: 'RACE-AFTER-1' });
+        return device;
+      });
+      setTimeout(finish, 200);
+
+      const [one, other] = await Promise.all([first, second]);
+      assert.equal(other.id, one.id);
+      assert.equal((await storage.getDevice(one.id))?.osVersion, '15.2');
+    });
+
     it('matches the agent to the MDM enrolment by serial number and keeps known fields', async () => {
       const mdm = await storage.observeDevice({
         platform: 'macos',

@@ -89,10 +89,12 @@ function toRestriction(
   const mode = STORAGE_MODES.find((m) => m === s.mode);
   if (!mode) return undefined;
   const exceptions = Array.isArray(s.exceptions) ? (s.exceptions as unknown[]) : [];
+  // The policy stores each end as ISO 8601 (the API's format); the agent compares epoch ms.
   const until = exceptions
     .map((e) => e as { deviceId?: unknown; until?: unknown })
-    .filter((e) => e.deviceId === deviceId && typeof e.until === 'number')
-    .map((e) => e.until as number);
+    .filter((e) => e.deviceId === deviceId && typeof e.until === 'string')
+    .map((e) => Date.parse(e.until as string))
+    .filter((end) => !Number.isNaN(end));
   return {
     policyId: policy.id,
     policyVersion: policy.version,

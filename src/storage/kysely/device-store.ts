@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import { badRequest } from '../../errors.js';
 import type { Device, DeviceObservation, EnrollmentType, Platform } from '../../domain.js';
 import type { DeviceFilter, DeviceStore } from '../storage.js';
+import type { Dialect } from './connect.js';
 import type { Executor } from './executor.js';
 import { decodeCursor, encodeCursor, isUniqueViolation } from './executor.js';
 import type { DevicesTable } from './schema.js';
@@ -57,7 +58,7 @@ function observedColumns(o: DeviceObservation): Partial<DevicesTable> {
   return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
 }
 
-export function deviceStore(db: Executor): DeviceStore {
+export function deviceStore(db: Executor, dialect: Dialect): DeviceStore {
   async function findMatch(o: DeviceObservation) {
     const identifiers: [keyof DevicesTable, string][] = [];
     if (o.serialNumber) identifiers.push(['serial_number', o.serialNumber]);
@@ -105,10 +106,28 @@ export function deviceStore(db: Executor): DeviceStore {
     return toDevice(row);
   }
 
+  /**
+   * On PostgreSQL a failed statement aborts the transaction it is in; inside one, the attempt
+   * runs in a savepoint, so the transaction can go on to the retry. (SQLite runs one
+   * transaction at a time: no other can create the device in between.)
+   */
+  async function observeInSavepoint(o: DeviceObservation): Promise<Device> {
+    if (dialect !== 'postgres' || !db.isTransaction) return observeOnce(o);
+    await sql`SAVEPOINT observe_device`.execute(db);
+    try {
+      const device = await observeOnce(o);
+      await sql`RELEASE SAVEPOINT observe_device`.execute(db);
+      return device;
+    } catch (error) {
+      await sql`ROLLBACK TO SAVEPOINT observe_device`.execute(db);
+      throw error;
+    }
+  }
+
   return {
     async observeDevice(observation) {
       try {
-        return await observeOnce(observation);
+        return await observeInSavepoint(observation);
       } catch (error) {
         // Two channels saw a new device at once and the other created it first: match it now.
         if (!isUniqueViolation(error)) throw error;

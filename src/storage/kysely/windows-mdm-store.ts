@@ -4,6 +4,7 @@ import type {
   WindowsEnrollment,
   WindowsMdmStore,
 } from '../roles/windows-mdm.js';
+import type { Dialect } from './connect.js';
 import type { Executor } from './executor.js';
 import type { WindowsDevicesTable } from './schema-windows-mdm.js';
 import './schema-windows-mdm.js';
@@ -24,7 +25,7 @@ function toEnrollment(row: Selectable<WindowsDevicesTable>): WindowsEnrollment {
   };
 }
 
-export function windowsMdmStore(db: Executor): WindowsMdmStore {
+export function windowsMdmStore(db: Executor, dialect: Dialect): WindowsMdmStore {
   return {
     async recordWindowsEnrollment({ deviceId, hardwareDeviceId, certFingerprint, now }) {
       const fresh = {
@@ -48,11 +49,12 @@ export function windowsMdmStore(db: Executor): WindowsMdmStore {
     },
 
     async findWindowsEnrollment(certFingerprint) {
-      const row = await db
+      const query = db
         .selectFrom('windows_devices')
         .selectAll()
-        .where('cert_fingerprint', '=', certFingerprint)
-        .executeTakeFirst();
+        .where('cert_fingerprint', '=', certFingerprint);
+      // SQLite runs one transaction at a time; PostgreSQL must be told.
+      const row = await (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
       return row && toEnrollment(row);
     },
 

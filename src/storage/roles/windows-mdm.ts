@@ -54,7 +54,11 @@ export interface WindowsMdmStore {
     certFingerprint: string;
     now: number;
   }): Promise<WindowsEnrollment>;
-  /** The enrolment whose certificate has this SHA-256 fingerprint; undefined when none. */
+  /**
+   * The enrolment whose certificate has this SHA-256 fingerprint; undefined when none. Inside
+   * a transaction the enrolment stays locked until it ends, so that two messages of a device
+   * (a resent one beside the original, on two servers) are handled one after the other.
+   */
   findWindowsEnrollment(certFingerprint: string): Promise<WindowsEnrollment | undefined>;
   getWindowsEnrollment(deviceId: string): Promise<WindowsEnrollment | undefined>;
   /** Saves the session state (and the inventory when given) after a message was handled. */
