@@ -194,6 +194,16 @@ for (const backend of BACKENDS) {
         ['e1', 'e2', 'e3', 'e4'],
       );
       assert.deepEqual(listed.body.items[1].payload, { volumeName: 'USB 1', bus: 'USB' });
+      const followed = await app.api(
+        `/api/v1/agent/events?deviceId=${body.deviceId}&after=${listed.body.items[2].seq}`,
+      );
+      assert.deepEqual(
+        followed.body.items.map((e: { eventId: string }) => e.eventId),
+        ['e4'],
+      );
+      const negative = await app.api('/api/v1/agent/events?after=-1');
+      assert.equal(negative.status, 400);
+      assert.equal(negative.body.error.code, 'invalid_request');
     });
 
     it('refuses a revoked credential with 401', async () => {

@@ -132,6 +132,59 @@ for (const backend of BACKENDS) {
       assert.equal(page2.nextCursor, null);
     });
 
+    it('lists the events after a seq, for a follower', async () => {
+      const device = await storage.observeDevice({ platform: 'linux', hardwareUuid: 'ST-AFTER' });
+      const stored = await storage.recordAgentEvents(
+        device.id,
+        ['x', 'y', 'z'].map((eventId) => ({ eventId, kind: 'k', occurredAt: NOW, payload: {} })),
+        NOW,
+      );
+
+      const after = await storage.listAgentEvents({ deviceId: device.id, after: stored[0]!.seq });
+
+      assert.deepEqual(
+        after.items.map((e) => e.eventId),
+        ['y', 'z'],
+      );
+      await assert.rejects(
+        storage.listAgentEvents({ after: 0, cursor: after.nextCursor ?? 'x' }),
+        /either a cursor or after/,
+      );
+    });
+
+    if (backend.name === 'postgres') {
+      it('commits events in seq order, so a follower at the head skips none', async () => {
+        const device = await storage.observeDevice({ platform: 'linux', hardwareUuid: 'ST-ORD' });
+        const event = (eventId: string) => ({ eventId, kind: 'k', occurredAt: NOW, payload: {} });
+        const head = (await storage.listAgentEvents({ limit: 1000 })).items.at(-1)?.seq ?? 0;
+        let recorded!: () => void;
+        const holding = new Promise<void>((resolve) => (recorded = resolve));
+        let finish!: () => void;
+        const finished = new Promise<void>((resolve) => (finish = resolve));
+        // The first batch is stored in a transaction that stays open a moment.
+        const first = storage.transaction(async (s) => {
+          await s.recordAgentEvents(device.id, [event('early')], NOW);
+          recorded();
+          await finished;
+        });
+        await holding;
+        const second = storage.recordAgentEvents(device.id, [event('late')], NOW);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+
+        // The later batch waits for the earlier one: a follower sees neither yet.
+        const meanwhile = await storage.listAgentEvents({ after: head });
+        finish();
+        await Promise.all([first, second]);
+        const after = await storage.listAgentEvents({ after: head });
+
+        assert.deepEqual(meanwhile.items, []);
+        assert.deepEqual(
+          after.items.map((e) => e.eventId),
+          ['early', 'late'],
+        );
+      });
+    }
+
     it('sets the last-seen time of many devices at once', async () => {
       const a = await storage.observeDevice({ platform: 'linux', serialNumber: 'ST-4' });
       const b = await storage.observeDevice({ platform: 'linux', serialNumber: 'ST-5' });

@@ -10,6 +10,13 @@ const EventQuery = Type.Object(
   {
     deviceId: Type.Optional(Type.String({ maxLength: 200 })),
     kind: Type.Optional(Type.String({ maxLength: 64 })),
+    after: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'events stored after the one with this seq; to follow the stream, the last seq read',
+      }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },

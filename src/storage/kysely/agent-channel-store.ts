@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import { badRequest } from '../../errors.js';
-import type { AgentChannelStore, AgentCredential, AgentEvent } from '../roles/agent-channel.js';
+import type {
+  AgentChannelStore,
+  AgentCredential,
+  AgentEvent,
+  NewAgentEvent,
+} from '../roles/agent-channel.js';
+import type { Dialect } from './connect.js';
 import type { Executor } from './executor.js';
 import { decodeCursor, encodeCursor } from './executor.js';
 import type { AgentCredentialsTable, AgentEventsTable } from './schema-agent-channel.js';
@@ -14,6 +20,13 @@ const DUE_TASK_LIMIT = 10;
 const ID_BATCH = 500;
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
+/**
+ * An arbitrary constant (apart from the migration lock's): the advisory lock that makes event
+ * inserts on PostgreSQL commit in the order of their sequence numbers. Without it a reader at
+ * the head of the stream could read seq 12 while 11 is not yet committed, move its cursor past
+ * 11 and never see it.
+ */
+const EVENT_ORDER_LOCK_KEY = 7_340_113;
 
 function toCredential(row: Selectable<AgentCredentialsTable>): AgentCredential {
   return {
@@ -44,7 +57,7 @@ function toEvent(row: Selectable<AgentEventsTable>): AgentEvent {
   };
 }
 
-export function agentChannelStore(db: Executor): AgentChannelStore {
+export function agentChannelStore(db: Executor, dialect: Dialect): AgentChannelStore {
   async function getAgentCa() {
     const row = await db
       .selectFrom('agent_ca')
@@ -176,22 +189,13 @@ export function agentChannelStore(db: Executor): AgentChannelStore {
 
     async recordAgentEvents(deviceId, events, receivedAt) {
       if (events.length === 0) return [];
-      const rows = await db
-        .insertInto('agent_events')
-        .values(
-          events.map((e) => ({
-            device_id: deviceId,
-            event_id: e.eventId,
-            kind: e.kind,
-            occurred_at: e.occurredAt,
-            received_at: receivedAt,
-            payload: JSON.stringify(e.payload),
-          })),
-        )
-        .onConflict((oc) => oc.columns(['device_id', 'event_id']).doNothing())
-        .returningAll()
-        .execute();
-      return rows.map(toEvent).sort((a, b) => a.seq - b.seq);
+      if (dialect === 'sqlite') return insertEvents(db, deviceId, events, receivedAt);
+      // A transaction-scoped lock is held until COMMIT, so the inserts must share one with it.
+      const inOrder = async (trx: Executor) => {
+        await sql`SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK_KEY})`.execute(trx);
+        return insertEvents(trx, deviceId, events, receivedAt);
+      };
+      return db.isTransaction ? inOrder(db) : db.transaction().execute(inOrder);
     },
 
     async listAgentEvents(filter = {}) {
@@ -199,11 +203,15 @@ export function agentChannelStore(db: Executor): AgentChannelStore {
       let query = db.selectFrom('agent_events').selectAll();
       if (filter.deviceId) query = query.where('device_id', '=', filter.deviceId);
       if (filter.kind) query = query.where('kind', '=', filter.kind);
+      if (filter.cursor && filter.after !== undefined) {
+        throw badRequest('give either a cursor or after, not both');
+      }
       if (filter.cursor) {
         const [after] = decodeCursor(filter.cursor) ?? [];
         if (typeof after !== 'number') throw badRequest('the cursor is not one this server issued');
         query = query.where('seq', '>', after);
       }
+      if (filter.after !== undefined) query = query.where('seq', '>', filter.after);
       const rows = await query
         .orderBy('seq')
         .limit(limit + 1)
@@ -226,4 +234,28 @@ export function agentChannelStore(db: Executor): AgentChannelStore {
       }
     },
   };
+}
+
+async function insertEvents(
+  db: Executor,
+  deviceId: string,
+  events: NewAgentEvent[],
+  receivedAt: number,
+): Promise<AgentEvent[]> {
+  const rows = await db
+    .insertInto('agent_events')
+    .values(
+      events.map((e) => ({
+        device_id: deviceId,
+        event_id: e.eventId,
+        kind: e.kind,
+        occurred_at: e.occurredAt,
+        received_at: receivedAt,
+        payload: JSON.stringify(e.payload),
+      })),
+    )
+    .onConflict((oc) => oc.columns(['device_id', 'event_id']).doNothing())
+    .returningAll()
+    .execute();
+  return rows.map(toEvent).sort((a, b) => a.seq - b.seq);
 }

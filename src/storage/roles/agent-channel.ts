@@ -65,6 +65,11 @@ export interface AgentEventFilter {
   limit?: number | undefined;
   /** From a previous page's `nextCursor`; pages go oldest first. */
   cursor?: string | undefined;
+  /**
+   * Instead of a cursor: only events whose seq is above this. A follower passes the last seq
+   * it read; events are committed in seq order, so none is ever skipped.
+   */
+  after?: number | undefined;
 }
 
 /** Storage of the agent channel: the agent CA, device credentials, reported state, events. */
