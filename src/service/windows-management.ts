@@ -117,9 +117,12 @@ async function exchange(
       inventory,
     ) || changed;
   if (changed) {
-    await storage.observeDevice({
+    // By id: the answer describes this enrolment's device, whatever serial number it reports
+    // (a serial number another device holds is not taken).
+    await storage.updateDevice(enrollment.deviceId, {
       platform: 'windows',
       udid: enrollment.hardwareDeviceId,
+      serialNumber: inventory.serialNumber,
       model: inventory.model,
       osVersion: inventory.osVersion,
       // SwV (10.0.22631.3447) is version and build in one; the edition stays in the inventory.

@@ -72,6 +72,7 @@ for (const backend of BACKENDS) {
       assert.equal(device.osVersion, '10.0.22631.3447');
       assert.equal(device.osBuild, '22631.3447');
       assert.match(device.name, /^SIM-WIN-\d+$/);
+      assert.match(device.serialNumber, /^SIMWIN\d{6}$/);
     });
 
     it('applies the block policy, reads it back on every device, and lifts it again', async () => {
