@@ -60,18 +60,26 @@ export async function login(
   };
 }
 
-/** Changes a user's password after checking the current one. */
+/**
+ * Changes a user's password after checking the current one, and signs out the user's other
+ * sessions: whoever signed in with the old password does not stay signed in. The session the
+ * change came from (its token hash given) stays; API tokens, made on purpose, stay too.
+ */
 export async function changePassword(
   store: CredentialStore,
-  username: string,
-  currentPassword: string,
-  newPassword: string,
+  change: {
+    username: string;
+    currentPassword: string;
+    newPassword: string;
+    currentTokenHash?: string | undefined;
+  },
 ): Promise<void> {
-  const user = await store.findUserByName(username);
-  if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) {
+  const user = await store.findUserByName(change.username);
+  if (!user || !(await verifyPassword(change.currentPassword, user.passwordHash))) {
     throw invalidCredentials();
   }
-  await store.setPassword(user.id, await hashPassword(newPassword));
+  await store.setPassword(user.id, await hashPassword(change.newPassword));
+  await store.revokeSessions(user.id, Date.now(), change.currentTokenHash);
 }
 
 /** A long-lived API token; the secret is returned here once and only its hash is kept. */

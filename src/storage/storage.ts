@@ -137,6 +137,11 @@ export interface CredentialStore {
   ): Promise<(ApiToken & { user: User }) | undefined>;
   listApiTokens(userId: string): Promise<ApiToken[]>;
   revokeApiToken(id: string, userId: string, at: number): Promise<boolean>;
+  /**
+   * Ends the user's sign-in sessions (not their API tokens), all but the one whose hash is
+   * `keepTokenHash`; answers how many ended.
+   */
+  revokeSessions(userId: string, at: number, keepTokenHash?: string): Promise<number>;
   createEnrollmentToken(
     input: Omit<EnrollmentToken, 'id' | 'uses' | 'revokedAt'> & {
       tokenHash: string;

@@ -156,6 +156,38 @@ describe('admin API authentication', () => {
     assert.equal(login.status, 200);
   });
 
+  it('signs out the other sessions on a password change, not this one nor API tokens', async () => {
+    const signIn = async () =>
+      (
+        await app.api('/api/v1/auth/login', {
+          method: 'POST',
+          body: { username: 'admin', password: ADMIN_PASSWORD },
+        })
+      ).body.token as string;
+    const elsewhere = await signIn();
+    const apiToken = (await app.api('/api/v1/api-tokens', { method: 'POST', body: { name: 'ci' } }))
+      .body.token as string;
+    const me = (token: string) =>
+      app.api('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } });
+
+    const changed = await app.api('/api/v1/auth/password', {
+      method: 'POST',
+      body: { currentPassword: ADMIN_PASSWORD, newPassword: 'another long password' },
+    });
+    const statuses = {
+      elsewhere: (await me(elsewhere)).status,
+      here: (await me(app.token)).status,
+      apiToken: (await me(apiToken)).status,
+    };
+    await app.api('/api/v1/auth/password', {
+      method: 'POST',
+      body: { currentPassword: 'another long password', newPassword: ADMIN_PASSWORD },
+    });
+
+    assert.equal(changed.status, 204);
+    assert.deepEqual(statuses, { elsewhere: 401, here: 200, apiToken: 200 });
+  });
+
   it('serves the OpenAPI document without credentials', async () => {
     const response = await app.api('/api/v1/openapi.json', { headers: { authorization: '' } });
 

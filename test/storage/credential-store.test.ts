@@ -37,6 +37,29 @@ for (const backend of BACKENDS) {
       assert.equal(await storage.findLiveApiToken('hash-expired', now), undefined);
     });
 
+    it("ends a user's sessions but the one kept, leaving API tokens and other users", async () => {
+      const user = await storage.createUser({ username: 'sessions', passwordHash: 'h' });
+      const other = await storage.createUser({ username: 'someone-else', passwordHash: 'h' });
+      const now = Date.now();
+      const token = (userId: string, kind: 'api' | 'session', tokenHash: string) =>
+        storage.createApiToken({ userId, kind, name: tokenHash, tokenHash, expiresAt: null });
+      await token(user.id, 'session', 'keep');
+      await token(user.id, 'session', 'end-1');
+      await token(user.id, 'session', 'end-2');
+      await token(user.id, 'api', 'api-token');
+      await token(other.id, 'session', 'other-session');
+
+      const ended = await storage.revokeSessions(user.id, now, 'keep');
+
+      const live = async (hash: string) =>
+        (await storage.findLiveApiToken(hash, now)) !== undefined;
+      assert.equal(ended, 2);
+      assert.deepEqual(
+        await Promise.all(['keep', 'end-1', 'end-2', 'api-token', 'other-session'].map(live)),
+        [true, false, false, true, true],
+      );
+    });
+
     it('an enrolment token is used at most max-uses times, even when raced', async () => {
       const now = Date.now();
       await storage.createEnrollmentToken({

@@ -70,7 +70,13 @@ export function authRoutes(app: FastifyInstance, { storage, config }: AppContext
       const admin = adminOf(request);
       const { currentPassword, newPassword } = request.body;
       await storage.transaction(async (s) => {
-        await changePassword(s, admin.username, currentPassword, newPassword);
+        const token = bearerToken(request);
+        await changePassword(s, {
+          username: admin.username,
+          currentPassword,
+          newPassword,
+          currentTokenHash: token === undefined ? undefined : hashToken(token),
+        });
         await s.recordAudit({
           actor: admin.username,
           action: 'user.password.change',

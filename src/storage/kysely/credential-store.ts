@@ -132,6 +132,18 @@ export function credentialStore(db: Executor): CredentialStore {
       return result.numUpdatedRows > 0n;
     },
 
+    async revokeSessions(userId, at, keepTokenHash) {
+      let update = db
+        .updateTable('api_tokens')
+        .set({ revoked_at: at })
+        .where('user_id', '=', userId)
+        .where('kind', '=', 'session')
+        .where('revoked_at', 'is', null);
+      if (keepTokenHash) update = update.where('token_hash', '!=', keepTokenHash);
+      const result = await update.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
     async createEnrollmentToken(input) {
       const row = await db
         .insertInto('enrollment_tokens')
