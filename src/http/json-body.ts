@@ -11,6 +11,9 @@ import { MAX_JSON_DEPTH, deeperThan } from '../json-depth.js';
 export function registerJsonBody(app: FastifyInstance) {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
+  // No route takes plain text: a JSON body sent as text/plain is told its type is wrong (415)
+  // rather than that a string is not an object.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     parse(request, body as string, (error, value) => {
       if (error) {

@@ -42,6 +42,18 @@ describe('device endpoints and content types', () => {
     assert.equal(response.json.error.code, 'unsupported_media_type');
   });
 
+  it('refuses a JSON body sent to the admin API as text/plain with 415', async () => {
+    const response = await fetch(`${app.url}/api/v1/groups`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${app.token}` },
+      body: '{"name":"plain"}',
+    });
+    const body = (await response.json()) as { error: { code: string } };
+
+    assert.equal(response.status, 415);
+    assert.equal(body.error.code, 'unsupported_media_type');
+  });
+
   it('answers Windows discovery sent as application/soap+xml, in any case', async () => {
     const url = `${app.url}/EnrollmentServer/Discovery.svc`;
     const plain = await send(
