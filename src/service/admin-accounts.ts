@@ -78,7 +78,11 @@ export async function changePassword(
   if (!user || !(await verifyPassword(change.currentPassword, user.passwordHash))) {
     throw invalidCredentials();
   }
-  await store.setPassword(user.id, await hashPassword(change.newPassword));
+  const newHash = await hashPassword(change.newPassword);
+  // Checked against the hash read above: a change that lands in between wins, this one fails.
+  if (!(await store.replacePassword(user.id, user.passwordHash, newHash))) {
+    throw invalidCredentials();
+  }
   await store.revokeSessions(user.id, Date.now(), change.currentTokenHash);
 }
 

@@ -123,7 +123,11 @@ export interface SettingsStore {
 export interface CredentialStore {
   createUser(input: { username: string; passwordHash: string }): Promise<User>;
   findUserByName(username: string): Promise<(User & { passwordHash: string }) | undefined>;
-  setPassword(userId: string, passwordHash: string): Promise<void>;
+  /**
+   * Replaces the password hash if it is still `currentHash`; false when another change came
+   * first (two changes checked against the same old password: only one may win).
+   */
+  replacePassword(userId: string, currentHash: string, newHash: string): Promise<boolean>;
   countUsers(): Promise<number>;
   createApiToken(
     input: Omit<ApiToken, 'id' | 'createdAt' | 'lastUsedAt' | 'revokedAt'> & {

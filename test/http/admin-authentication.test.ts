@@ -188,6 +188,42 @@ describe('admin API authentication', () => {
     assert.deepEqual(statuses, { elsewhere: 401, here: 200, apiToken: 200 });
   });
 
+  it('lets one of two password changes made at once win, and keeps its session', async () => {
+    const signIn = async () =>
+      (
+        await app.api('/api/v1/auth/login', {
+          method: 'POST',
+          body: { username: 'admin', password: ADMIN_PASSWORD },
+        })
+      ).body.token as string;
+    const [first, second] = [await signIn(), await signIn()];
+    const change = (token: string, newPassword: string) =>
+      app.api('/api/v1/auth/password', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: { currentPassword: ADMIN_PASSWORD, newPassword },
+      });
+
+    const answers = await Promise.all([
+      change(first, 'first new password'),
+      change(second, 'second new password'),
+    ]);
+    const winner = answers[0]!.status === 204 ? 0 : 1;
+    const winnerPassword = ['first new password', 'second new password'][winner]!;
+    const me = (token: string) =>
+      app.api('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } });
+    const sessions = [(await me(first)).status, (await me(second)).status];
+    // The suite's own session ended with the others; the winner's puts the password back.
+    await app.api('/api/v1/auth/password', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${[first, second][winner]}` },
+      body: { currentPassword: winnerPassword, newPassword: ADMIN_PASSWORD },
+    });
+
+    assert.deepEqual(answers.map((answer) => answer.status).sort(), [204, 401]);
+    assert.deepEqual(sessions, winner === 0 ? [200, 401] : [401, 200]);
+  });
+
   it('serves the OpenAPI document without credentials', async () => {
     const response = await app.api('/api/v1/openapi.json', { headers: { authorization: '' } });
 

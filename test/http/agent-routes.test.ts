@@ -201,9 +201,17 @@ for (const backend of BACKENDS) {
         followed.body.items.map((e: { eventId: string }) => e.eventId),
         ['e4'],
       );
-      const negative = await app.api('/api/v1/agent/events?after=-1');
-      assert.equal(negative.status, 400);
-      assert.equal(negative.body.error.code, 'invalid_request');
+      for (const after of ['-1', '9223372036854775807', '1.5']) {
+        const refused = await app.api(`/api/v1/agent/events?after=${after}`);
+        assert.equal(refused.status, 400, after);
+        assert.equal(refused.body.error.code, 'invalid_request');
+      }
+      for (const parts of [[1e20], [1.5]]) {
+        const cursor = Buffer.from(JSON.stringify(parts)).toString('base64url');
+        const refused = await app.api(`/api/v1/agent/events?cursor=${cursor}`);
+        assert.equal(refused.status, 400, JSON.stringify(parts));
+        assert.equal(refused.body.error.code, 'invalid_request');
+      }
     });
 
     it('refuses a revoked credential with 401', async () => {

@@ -54,6 +54,17 @@ describe('device endpoints and content types', () => {
     assert.equal(body.error.code, 'unsupported_media_type');
   });
 
+  it('takes an empty text/plain body as no body, as fetch sends for body: ""', async () => {
+    const created = await app.api('/api/v1/api-tokens', { method: 'POST', body: { name: 'x' } });
+    const response = await fetch(`${app.url}/api/v1/api-tokens/${created.body.id}`, {
+      method: 'DELETE',
+      headers: { 'content-type': 'text/plain;charset=UTF-8', authorization: `Bearer ${app.token}` },
+      body: '',
+    });
+
+    assert.equal(response.status, 204);
+  });
+
   it('answers Windows discovery sent as application/soap+xml, in any case', async () => {
     const url = `${app.url}/EnrollmentServer/Discovery.svc`;
     const plain = await send(

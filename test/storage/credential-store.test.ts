@@ -60,6 +60,17 @@ for (const backend of BACKENDS) {
       );
     });
 
+    it('replaces a password hash only while it is still the one the change was checked against', async () => {
+      const user = await storage.createUser({ username: 'changer', passwordHash: 'old' });
+
+      const stale = await storage.replacePassword(user.id, 'not-the-current', 'never');
+      const first = await storage.replacePassword(user.id, 'old', 'new-1');
+      const second = await storage.replacePassword(user.id, 'old', 'new-2');
+
+      assert.deepEqual([stale, first, second], [false, true, false]);
+      assert.equal((await storage.findUserByName('changer'))?.passwordHash, 'new-1');
+    });
+
     it('an enrolment token is used at most max-uses times, even when raced', async () => {
       const now = Date.now();
       await storage.createEnrollmentToken({

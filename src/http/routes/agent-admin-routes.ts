@@ -13,6 +13,7 @@ const EventQuery = Type.Object(
     after: Type.Optional(
       Type.Integer({
         minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
         description:
           'events stored after the one with this seq; to follow the stream, the last seq read',
       }),

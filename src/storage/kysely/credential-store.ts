@@ -58,12 +58,14 @@ export function credentialStore(db: Executor): CredentialStore {
       );
     },
 
-    async setPassword(userId, passwordHash) {
-      await db
+    async replacePassword(userId, currentHash, newHash) {
+      const result = await db
         .updateTable('users')
-        .set({ password_hash: passwordHash })
+        .set({ password_hash: newHash })
         .where('id', '=', userId)
-        .execute();
+        .where('password_hash', '=', currentHash)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
 
     async countUsers() {

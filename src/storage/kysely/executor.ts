@@ -18,12 +18,17 @@ export function encodeCursor(parts: (string | number)[]): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
-/** Undefined for a cursor we did not issue; callers treat that as a bad request. */
+/**
+ * Undefined for a cursor we did not issue; callers treat that as a bad request. The cursors we
+ * issue hold strings and integers (ids, sequence numbers, times), all within Number's exact
+ * range: anything else (1.5, 1e20) would reach the database as a value out of its range.
+ */
 export function decodeCursor(cursor: string): (string | number)[] | undefined {
   try {
     const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(parts)) return undefined;
-    return parts.every((p) => typeof p === 'string' || typeof p === 'number') ? parts : undefined;
+    const issued = (p: unknown) => typeof p === 'string' || Number.isSafeInteger(p);
+    return parts.every(issued) ? (parts as (string | number)[]) : undefined;
   } catch {
     return undefined;
   }
