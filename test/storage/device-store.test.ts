@@ -30,6 +30,58 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await storage.getDevice(device.id), device);
     });
 
+    it('neither matches nor stores an empty or placeholder serial number', async () => {
+      const first = await storage.observeDevice({
+        platform: 'windows',
+        udid: 'HWDEVID-PLACEHOLDER-1',
+        serialNumber: 'Default string',
+      });
+      const second = await storage.observeDevice({
+        platform: 'windows',
+        udid: 'HWDEVID-PLACEHOLDER-2',
+        serialNumber: 'Default string',
+      });
+      const updated = await storage.updateDevice(second.id, {
+        platform: 'windows',
+        serialNumber: '  ',
+      });
+
+      assert.notEqual(first.id, second.id);
+      assert.deepEqual(
+        [first.serialNumber, second.serialNumber, updated?.serialNumber],
+        [null, null, null],
+      );
+    });
+
+    it('never merges devices of different platforms, even on a shared serial number', async () => {
+      const pc = await storage.observeDevice({
+        platform: 'windows',
+        udid: 'HWDEVID-SHARED-SERIAL',
+        serialNumber: 'SHARED-SERIAL-1',
+        name: 'Lab PC',
+      });
+      const mac = await storage.observeDevice({
+        platform: 'macos',
+        serialNumber: 'SHARED-SERIAL-1',
+        hardwareUuid: 'HW-SHARED-SERIAL',
+        osVersion: '14.5',
+      });
+      const iphone = await storage.observeDevice({ platform: 'ios', udid: 'UDID-FAMILY-1' });
+      const sameAsIpad = await storage.observeDevice({ platform: 'ipados', udid: 'UDID-FAMILY-1' });
+
+      assert.notEqual(mac.id, pc.id);
+      assert.deepEqual(
+        [mac.platform, mac.serialNumber, mac.hardwareUuid],
+        ['macos', null, 'HW-SHARED-SERIAL'],
+      );
+      const unchanged = await storage.getDevice(pc.id);
+      assert.deepEqual(
+        [unchanged?.platform, unchanged?.serialNumber, unchanged?.name],
+        ['windows', 'SHARED-SERIAL-1', 'Lab PC'],
+      );
+      assert.equal(sameAsIpad.id, iphone.id);
+    });
+
     it('matches a device another transaction created while this one was creating it', async () => {
       let created!: () => void;
       const holding = new Promise<void>((resolve) => (created = resolve));

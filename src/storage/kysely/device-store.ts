@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
+import { usableIdentifier } from '../../device-identifiers.js';
 import { badRequest } from '../../errors.js';
 import type { Device, DeviceObservation, EnrollmentType, Platform } from '../../domain.js';
 import type { DeviceFilter, DeviceStore } from '../storage.js';
@@ -41,9 +42,10 @@ export function toDevice(row: Selectable<DevicesTable>): Device {
 function observedColumns(o: DeviceObservation): Partial<DevicesTable> {
   const columns: Partial<DevicesTable> = {
     platform: o.platform,
-    serial_number: o.serialNumber,
-    udid: o.udid,
-    hardware_uuid: o.hardwareUuid,
+    // An empty or placeholder identifier says nothing (and the columns are unique): not stored.
+    serial_number: usableIdentifier(o.serialNumber, 'serial'),
+    udid: usableIdentifier(o.udid),
+    hardware_uuid: usableIdentifier(o.hardwareUuid),
     name: o.name,
     model: o.model,
     os_version: o.osVersion,
@@ -58,44 +60,86 @@ function observedColumns(o: DeviceObservation): Partial<DevicesTable> {
   return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
 }
 
+/** The channels of one machine report one platform; iPhone and iPad differ only by name. */
+function platformFamily(platform: string): string {
+  return platform === 'ipados' ? 'ios' : platform;
+}
+
+const IDENTIFIERS = ['serial_number', 'hardware_uuid', 'udid'] as const;
+
 export function deviceStore(db: Executor, dialect: Dialect): DeviceStore {
   async function findMatch(o: DeviceObservation) {
-    const identifiers: [keyof DevicesTable, string][] = [];
-    if (o.serialNumber) identifiers.push(['serial_number', o.serialNumber]);
-    if (o.hardwareUuid) identifiers.push(['hardware_uuid', o.hardwareUuid]);
-    if (o.udid) identifiers.push(['udid', o.udid]);
+    const columns = observedColumns(o);
+    const identifiers = IDENTIFIERS.filter((column) => columns[column]);
     if (identifiers.length === 0) return undefined;
     const rows = await db
       .selectFrom('devices')
       .selectAll()
-      .where((eb) => eb.or(identifiers.map(([column, value]) => eb(column, '=', value))))
+      .where((eb) => eb.or(identifiers.map((column) => eb(column, '=', columns[column]!))))
       .execute();
-    // The serial number is the strongest match, then the hardware UUID, then the UDID.
-    for (const [column, value] of identifiers) {
-      const row = rows.find((r) => r[column] === value);
+    // Only a device of the same platform can be the same machine: a serial number that a
+    // device of another platform reports too (copied, or a placeholder we do not know) must
+    // not merge the two. The serial number is the strongest match, then the hardware UUID,
+    // then the UDID.
+    const family = platformFamily(o.platform);
+    const candidates = rows.filter((row) => platformFamily(row.platform) === family);
+    for (const column of identifiers) {
+      const row = candidates.find((r) => r[column] === columns[column]);
       if (row) return row;
     }
     return undefined;
   }
 
-  async function observeOnce(o: DeviceObservation): Promise<Device> {
-    const now = Date.now();
-    const columns = observedColumns(o);
-    const existing = await findMatch(o);
-    if (existing) {
-      const row = await db
-        .updateTable('devices')
-        .set({ ...columns, updated_at: now })
-        .where('id', '=', existing.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toDevice(row);
+  /**
+   * Drops from `columns` the identifiers that another device holds already: any device but
+   * `except.id`, or, for a new device, those of another platform than `except.platform` (one
+   * of the same platform that holds it is the same machine, committed since findMatch looked:
+   * the insert fails and againIfTaken matches it).
+   */
+  async function withoutTakenIdentifiers(
+    columns: Partial<DevicesTable>,
+    except: { id: string } | { platform: string },
+  ) {
+    const identifiers = IDENTIFIERS.filter((column) => columns[column]);
+    if (identifiers.length === 0) return columns;
+    const rows = await db
+      .selectFrom('devices')
+      .select(['id', 'platform', ...identifiers])
+      .where((eb) => eb.or(identifiers.map((column) => eb(column, '=', columns[column]!))))
+      .execute();
+    const holders = rows.filter((row) =>
+      'id' in except
+        ? row.id !== except.id
+        : platformFamily(row.platform) !== platformFamily(except.platform),
+    );
+    const free = { ...columns };
+    for (const column of identifiers) {
+      if (holders.some((holder) => holder[column] === columns[column])) delete free[column];
     }
+    return free;
+  }
+
+  async function updateOnce(id: string, observation: DeviceObservation) {
+    const columns = await withoutTakenIdentifiers(observedColumns(observation), { id });
+    const row = await db
+      .updateTable('devices')
+      .set({ ...columns, updated_at: Date.now() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toDevice(row);
+  }
+
+  async function observeOnce(o: DeviceObservation): Promise<Device> {
+    const existing = await findMatch(o);
+    const updated = existing && (await updateOnce(existing.id, o));
+    if (updated) return updated;
+    const now = Date.now();
     const row = await db
       .insertInto('devices')
       .values({
         supervised: 0,
-        ...columns,
+        ...(await withoutTakenIdentifiers(observedColumns(o), { platform: o.platform })),
         id: randomUUID(),
         platform: o.platform,
         created_at: now,
@@ -107,57 +151,33 @@ export function deviceStore(db: Executor, dialect: Dialect): DeviceStore {
   }
 
   /**
-   * On PostgreSQL a failed statement aborts the transaction it is in; inside one, the attempt
-   * runs in a savepoint, so the transaction can go on to the retry. (SQLite runs one
-   * transaction at a time: no other can create the device in between.)
+   * Runs `work` and, if another transaction took one of the device's unique identifiers in the
+   * meantime (two channels seeing a new device at once), runs it once more: it then sees that
+   * transaction's device. On PostgreSQL a failed statement aborts the transaction it is in, so
+   * inside one the first attempt runs in a savepoint. (SQLite runs one transaction at a time: no
+   * other can take an identifier in between.)
    */
-  async function observeInSavepoint(o: DeviceObservation): Promise<Device> {
-    if (dialect !== 'postgres' || !db.isTransaction) return observeOnce(o);
-    await sql`SAVEPOINT observe_device`.execute(db);
+  async function againIfTaken<T>(work: () => Promise<T>): Promise<T> {
+    const savepoint = dialect === 'postgres' && db.isTransaction;
+    if (savepoint) await sql`SAVEPOINT device_identifiers`.execute(db);
     try {
-      const device = await observeOnce(o);
-      await sql`RELEASE SAVEPOINT observe_device`.execute(db);
-      return device;
+      const result = await work();
+      if (savepoint) await sql`RELEASE SAVEPOINT device_identifiers`.execute(db);
+      return result;
     } catch (error) {
-      await sql`ROLLBACK TO SAVEPOINT observe_device`.execute(db);
-      throw error;
+      if (savepoint) await sql`ROLLBACK TO SAVEPOINT device_identifiers`.execute(db);
+      if (!isUniqueViolation(error)) throw error;
+      return work();
     }
   }
 
   return {
-    async observeDevice(observation) {
-      try {
-        return await observeInSavepoint(observation);
-      } catch (error) {
-        // Two channels saw a new device at once and the other created it first: match it now.
-        if (!isUniqueViolation(error)) throw error;
-        return observeOnce(observation);
-      }
+    observeDevice(observation) {
+      return againIfTaken(() => observeOnce(observation));
     },
 
-    async updateDevice(id, observation) {
-      const columns = observedColumns(observation);
-      const identifiers = (['serial_number', 'hardware_uuid', 'udid'] as const).filter(
-        (column) => columns[column],
-      );
-      if (identifiers.length > 0) {
-        const holders = await db
-          .selectFrom('devices')
-          .select(identifiers)
-          .where('id', '!=', id)
-          .where((eb) => eb.or(identifiers.map((column) => eb(column, '=', columns[column]!))))
-          .execute();
-        for (const column of identifiers) {
-          if (holders.some((holder) => holder[column] === columns[column])) delete columns[column];
-        }
-      }
-      const row = await db
-        .updateTable('devices')
-        .set({ ...columns, updated_at: Date.now() })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
-      return row && toDevice(row);
+    updateDevice(id, observation) {
+      return againIfTaken(() => updateOnce(id, observation));
     },
 
     async getDevice(id) {

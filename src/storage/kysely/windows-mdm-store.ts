@@ -54,7 +54,20 @@ export function windowsMdmStore(db: Executor, dialect: Dialect): WindowsMdmStore
         .selectAll()
         .where('cert_fingerprint', '=', certFingerprint);
       // SQLite runs one transaction at a time; PostgreSQL must be told.
-      const row = await (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+      if (dialect === 'postgres') {
+        // The device row first: deleting or re-enrolling a device locks it before its
+        // enrolment and commands, so taking the locks in that order too leaves no room for a
+        // deadlock. NO KEY UPDATE still lets commands for the device be queued meanwhile.
+        await db
+          .selectFrom('devices')
+          .select('id')
+          .where('id', '=', query.clearSelect().select('device_id'))
+          .forNoKeyUpdate()
+          .execute();
+      }
+      const row = await (
+        dialect === 'postgres' ? query.forNoKeyUpdate() : query
+      ).executeTakeFirst();
       return row && toEnrollment(row);
     },
 
