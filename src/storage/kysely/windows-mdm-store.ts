@@ -6,6 +6,7 @@ import type {
 } from '../roles/windows-mdm.js';
 import type { Dialect } from './connect.js';
 import type { Executor } from './executor.js';
+import { fixedStatement } from './fixed-statement.js';
 import type { WindowsDevicesTable } from './schema-windows-mdm.js';
 import './schema-windows-mdm.js';
 
@@ -49,25 +50,15 @@ export function windowsMdmStore(db: Executor, dialect: Dialect): WindowsMdmStore
     },
 
     async findWindowsEnrollment(certFingerprint) {
-      const query = db
-        .selectFrom('windows_devices')
-        .selectAll()
-        .where('cert_fingerprint', '=', certFingerprint);
-      // SQLite runs one transaction at a time; PostgreSQL must be told.
-      if (dialect === 'postgres') {
-        // The device row first: deleting or re-enrolling a device locks it before its
-        // enrolment and commands, so taking the locks in that order too leaves no room for a
-        // deadlock. NO KEY UPDATE still lets commands for the device be queued meanwhile.
-        await db
-          .selectFrom('devices')
-          .select('id')
-          .where('id', '=', query.clearSelect().select('device_id'))
-          .forNoKeyUpdate()
-          .execute();
-      }
-      const row = await (
-        dialect === 'postgres' ? query.forNoKeyUpdate() : query
-      ).executeTakeFirst();
+      // SQLite runs one transaction at a time; PostgreSQL must be told (lockedEnrollment).
+      const row =
+        dialect === 'postgres'
+          ? await lockedEnrollment(db, certFingerprint)
+          : await db
+              .selectFrom('windows_devices')
+              .selectAll()
+              .where('cert_fingerprint', '=', certFingerprint)
+              .executeTakeFirst();
       return row && toEnrollment(row);
     },
 
@@ -144,4 +135,32 @@ export function windowsMdmStore(db: Executor, dialect: Dialect): WindowsMdmStore
       return stored;
     },
   };
+}
+
+/** The columns of an enrolment, named: a prepared `*` breaks once a migration adds one. */
+const ENROLLMENT_COLUMNS =
+  'device_id, hardware_device_id, cert_fingerprint, enrolled_at, inventory, session_id, ' +
+  'session_msg_id, session_next_cmd, session_outstanding, session_updated_at, storage_state';
+/**
+ * The device row first: deleting or re-enrolling a device locks it before its enrolment and
+ * commands, so taking the locks in that order too leaves no room for a deadlock. NO KEY UPDATE
+ * still lets commands for the device be queued meanwhile. Fixed statements: every message
+ * runs them.
+ */
+const LOCK_DEVICE = fixedStatement(
+  'postgres',
+  `SELECT id FROM devices
+   WHERE id = (SELECT device_id FROM windows_devices WHERE cert_fingerprint = ?)
+   FOR NO KEY UPDATE`,
+);
+const LOCK_ENROLLMENT = fixedStatement(
+  'postgres',
+  `SELECT ${ENROLLMENT_COLUMNS} FROM windows_devices WHERE cert_fingerprint = ?
+   FOR NO KEY UPDATE`,
+);
+
+async function lockedEnrollment(db: Executor, certFingerprint: string) {
+  await LOCK_DEVICE.run(db, [certFingerprint]);
+  const [row] = await LOCK_ENROLLMENT.run<Selectable<WindowsDevicesTable>>(db, [certFingerprint]);
+  return row;
 }
