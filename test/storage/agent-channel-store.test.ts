@@ -118,11 +118,11 @@ for (const backend of BACKENDS) {
       });
 
       assert.deepEqual(
-        first.map((e) => e.eventId),
+        first?.map((e) => e.eventId),
         ['a', 'b'],
       );
       assert.deepEqual(
-        retried.map((e) => e.eventId),
+        retried?.map((e) => e.eventId),
         ['c'],
       );
       assert.deepEqual(
@@ -130,6 +130,16 @@ for (const backend of BACKENDS) {
         ['a', 'b', 'c'],
       );
       assert.equal(page2.nextCursor, null);
+    });
+
+    it('answers undefined, storing nothing, for a device that no longer exists', async () => {
+      const event = { eventId: 'gone-1', kind: 'k', occurredAt: NOW, payload: {} };
+
+      const stored = await storage.recordAgentEvents('no-such-device', [event], NOW);
+
+      assert.equal(stored, undefined);
+      const listed = await storage.listAgentEvents({ deviceId: 'no-such-device' });
+      assert.deepEqual(listed.items, []);
     });
 
     it('lists the events after a seq, for a follower', async () => {
@@ -140,7 +150,7 @@ for (const backend of BACKENDS) {
         NOW,
       );
 
-      const after = await storage.listAgentEvents({ deviceId: device.id, after: stored[0]!.seq });
+      const after = await storage.listAgentEvents({ deviceId: device.id, after: stored![0]!.seq });
 
       assert.deepEqual(
         after.items.map((e) => e.eventId),

@@ -225,6 +225,7 @@ export class AgentChannel {
   async recordEvents(deviceId: string, events: NewAgentEvent[]): Promise<{ stored: number }> {
     const unique = [...new Map(events.map((e) => [e.eventId, e])).values()];
     const stored = await this.#storage.recordAgentEvents(deviceId, unique, Date.now());
+    if (!stored) throw unauthenticated('the device no longer exists');
     for (const event of stored) this.#emitter.emit('event', event);
     return { stored: stored.length };
   }

@@ -4,6 +4,12 @@ import type { Database } from './schema.js';
 /** Either the database or an open transaction: stores run the same queries on both. */
 export type Executor = Kysely<Database> | Transaction<Database>;
 
+/** True when `error` is a foreign-key violation (a row refers to one gone), in either dialect. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: string };
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
 /** True when `error` is a unique-constraint violation, in either dialect. */
 export function isUniqueViolation(error: unknown): boolean {
   const { code } = (error ?? {}) as { code?: string };

@@ -99,13 +99,14 @@ export interface AgentChannelStore {
   putAgentState(state: AgentState): Promise<void>;
   /**
    * Stores the events whose (device, event id) is new and answers only those; events already
-   * stored are skipped, so a retried batch changes nothing.
+   * stored are skipped, so a retried batch changes nothing. Undefined when there is no such
+   * device (deleted since its agent's request was authenticated).
    */
   recordAgentEvents(
     deviceId: string,
     events: NewAgentEvent[],
     receivedAt: number,
-  ): Promise<AgentEvent[]>;
+  ): Promise<AgentEvent[] | undefined>;
   listAgentEvents(filter?: AgentEventFilter): Promise<Page<AgentEvent>>;
   /** Sets the last-seen time of many devices at once (batched check-ins). */
   touchAgentDevices(deviceIds: string[], at: number): Promise<void>;
