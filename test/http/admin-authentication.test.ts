@@ -156,19 +156,21 @@ describe('admin API authentication', () => {
     assert.equal(login.status, 200);
   });
 
+  /** A new sign-in session of the admin. */
+  const signIn = async () =>
+    (
+      await app.api('/api/v1/auth/login', {
+        method: 'POST',
+        body: { username: 'admin', password: ADMIN_PASSWORD },
+      })
+    ).body.token as string;
+  const me = (token: string) =>
+    app.api('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } });
+
   it('signs out the other sessions on a password change, not this one nor API tokens', async () => {
-    const signIn = async () =>
-      (
-        await app.api('/api/v1/auth/login', {
-          method: 'POST',
-          body: { username: 'admin', password: ADMIN_PASSWORD },
-        })
-      ).body.token as string;
     const elsewhere = await signIn();
     const apiToken = (await app.api('/api/v1/api-tokens', { method: 'POST', body: { name: 'ci' } }))
       .body.token as string;
-    const me = (token: string) =>
-      app.api('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } });
 
     const changed = await app.api('/api/v1/auth/password', {
       method: 'POST',
@@ -189,13 +191,6 @@ describe('admin API authentication', () => {
   });
 
   it('lets one of two password changes made at once win, and keeps its session', async () => {
-    const signIn = async () =>
-      (
-        await app.api('/api/v1/auth/login', {
-          method: 'POST',
-          body: { username: 'admin', password: ADMIN_PASSWORD },
-        })
-      ).body.token as string;
     const [first, second] = [await signIn(), await signIn()];
     const change = (token: string, newPassword: string) =>
       app.api('/api/v1/auth/password', {
@@ -210,8 +205,6 @@ describe('admin API authentication', () => {
     ]);
     const winner = answers[0]!.status === 204 ? 0 : 1;
     const winnerPassword = ['first new password', 'second new password'][winner]!;
-    const me = (token: string) =>
-      app.api('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } });
     const sessions = [(await me(first)).status, (await me(second)).status];
     // The suite's own session ended with the others; the winner's puts the password back.
     await app.api('/api/v1/auth/password', {
