@@ -60,7 +60,7 @@ for (const backend of BACKENDS) {
       );
     });
 
-    it('replaces a password hash only while it is still the one the change was checked against', async () => {
+    it('replaces a password hash only while it is the one the change checked', async () => {
       const user = await storage.createUser({ username: 'changer', passwordHash: 'old' });
 
       const stale = await storage.replacePassword(user.id, 'not-the-current', 'never');

@@ -10,7 +10,7 @@ import type {
 } from '../roles/agent-channel.js';
 import type { Dialect } from './connect.js';
 import type { Executor } from './executor.js';
-import { decodeCursor, encodeCursor, isForeignKeyViolation } from './executor.js';
+import { decodeCursor, encodeCursor, inTransaction, isForeignKeyViolation } from './executor.js';
 import type { AgentCredentialsTable, AgentEventsTable } from './schema-agent-channel.js';
 import './schema-agent-channel.js';
 
@@ -189,14 +189,13 @@ export function agentChannelStore(db: Executor, dialect: Dialect): AgentChannelS
 
     async recordAgentEvents(deviceId, events, receivedAt) {
       if (events.length === 0) return [];
-      // A transaction-scoped lock is held until COMMIT, so the inserts must share one with it.
-      const inOrder = async (trx: Executor) => {
-        await sql`SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK_KEY})`.execute(trx);
-        return insertEvents(trx, deviceId, events, receivedAt);
-      };
       try {
         if (dialect === 'sqlite') return await insertEvents(db, deviceId, events, receivedAt);
-        return await (db.isTransaction ? inOrder(db) : db.transaction().execute(inOrder));
+        // A transaction-scoped lock is held until COMMIT, so the inserts must share one with it.
+        return await inTransaction(db, async (trx) => {
+          await sql`SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK_KEY})`.execute(trx);
+          return insertEvents(trx, deviceId, events, receivedAt);
+        });
       } catch (error) {
         // The device was deleted after its request was authenticated.
         if (isForeignKeyViolation(error)) return undefined;

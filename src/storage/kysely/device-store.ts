@@ -67,79 +67,78 @@ function platformFamily(platform: string): string {
 
 const IDENTIFIERS = ['serial_number', 'hardware_uuid', 'udid'] as const;
 
+type Holder = Pick<Selectable<DevicesTable>, 'id' | 'platform' | (typeof IDENTIFIERS)[number]>;
+
+/** `columns` without the identifiers that one of `others` holds already (they are unique). */
+function withoutTaken(columns: Partial<DevicesTable>, others: Holder[]): Partial<DevicesTable> {
+  const free = { ...columns };
+  for (const column of IDENTIFIERS) {
+    if (free[column] && others.some((other) => other[column] === free[column])) {
+      delete free[column];
+    }
+  }
+  return free;
+}
+
 export function deviceStore(db: Executor, dialect: Dialect): DeviceStore {
-  async function findMatch(o: DeviceObservation) {
-    const columns = observedColumns(o);
+  /** The devices that hold any of the identifiers in `columns`. */
+  async function holdersOf(columns: Partial<DevicesTable>): Promise<Holder[]> {
     const identifiers = IDENTIFIERS.filter((column) => columns[column]);
-    if (identifiers.length === 0) return undefined;
-    const rows = await db
+    if (identifiers.length === 0) return [];
+    return db
       .selectFrom('devices')
-      .selectAll()
+      .select(['id', 'platform', ...IDENTIFIERS])
       .where((eb) => eb.or(identifiers.map((column) => eb(column, '=', columns[column]!))))
       .execute();
-    // Only a device of the same platform can be the same machine: a serial number that a
-    // device of another platform reports too (copied, or a placeholder we do not know) must
-    // not merge the two. The serial number is the strongest match, then the hardware UUID,
-    // then the UDID.
-    const family = platformFamily(o.platform);
-    const candidates = rows.filter((row) => platformFamily(row.platform) === family);
-    for (const column of identifiers) {
-      const row = candidates.find((r) => r[column] === columns[column]);
-      if (row) return row;
-    }
-    return undefined;
   }
 
-  /**
-   * Drops from `columns` the identifiers that another device holds already: any device but
-   * `except.id`, or, for a new device, those of another platform than `except.platform` (one
-   * of the same platform that holds it is the same machine, committed since findMatch looked:
-   * the insert fails and againIfTaken matches it).
-   */
-  async function withoutTakenIdentifiers(
-    columns: Partial<DevicesTable>,
-    except: { id: string } | { platform: string },
-  ) {
-    const identifiers = IDENTIFIERS.filter((column) => columns[column]);
-    if (identifiers.length === 0) return columns;
-    const rows = await db
-      .selectFrom('devices')
-      .select(['id', 'platform', ...identifiers])
-      .where((eb) => eb.or(identifiers.map((column) => eb(column, '=', columns[column]!))))
-      .execute();
-    const holders = rows.filter((row) =>
-      'id' in except
-        ? row.id !== except.id
-        : platformFamily(row.platform) !== platformFamily(except.platform),
-    );
-    const free = { ...columns };
-    for (const column of identifiers) {
-      if (holders.some((holder) => holder[column] === columns[column])) delete free[column];
-    }
-    return free;
-  }
-
-  async function updateOnce(id: string, observation: DeviceObservation) {
-    const columns = await withoutTakenIdentifiers(observedColumns(observation), { id });
+  async function update(id: string, columns: Partial<DevicesTable>, holders: Holder[]) {
     const row = await db
       .updateTable('devices')
-      .set({ ...columns, updated_at: Date.now() })
+      .set({
+        ...withoutTaken(
+          columns,
+          holders.filter((h) => h.id !== id),
+        ),
+        updated_at: Date.now(),
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
     return row && toDevice(row);
   }
 
+  async function updateOnce(id: string, observation: DeviceObservation) {
+    const columns = observedColumns(observation);
+    return update(id, columns, await holdersOf(columns));
+  }
+
   async function observeOnce(o: DeviceObservation): Promise<Device> {
-    const existing = await findMatch(o);
-    const updated = existing && (await updateOnce(existing.id, o));
+    const columns = observedColumns(o);
+    const holders = await holdersOf(columns);
+    // Only a device of the same platform can be the same machine: a serial number that a
+    // device of another platform reports too (copied, or a placeholder we do not know) must
+    // not merge the two. The serial number is the strongest match, then the hardware UUID,
+    // then the UDID.
+    const family = platformFamily(o.platform);
+    const sameFamily = holders.filter((h) => platformFamily(h.platform) === family);
+    const match = IDENTIFIERS.flatMap((column) =>
+      columns[column] ? sameFamily.filter((h) => h[column] === columns[column]) : [],
+    )[0];
+    const updated = match && (await update(match.id, columns, holders));
     if (updated) return updated;
     const now = Date.now();
     const row = await db
       .insertInto('devices')
       .values({
         supervised: 0,
-        ...(await withoutTakenIdentifiers(observedColumns(o), { platform: o.platform })),
+        // Identifiers held by a device of another platform are left out. One of the same
+        // platform holding one is the same machine, committed since holdersOf looked: the
+        // insert fails and againIfTaken matches it.
+        ...withoutTaken(
+          columns,
+          holders.filter((h) => !sameFamily.includes(h)),
+        ),
         id: randomUUID(),
         platform: o.platform,
         created_at: now,
